@@ -18,7 +18,7 @@ export function stderrLogger(verbose = false): Logger {
       if (verbose) process.stderr.write(`debug: ${m}\n`);
     },
     group: async (title, fn) => {
-      process.stderr.write(`== ${title}\n`);
+      if (verbose) process.stderr.write(`== ${title}\n`);
       return fn();
     },
   };

@@ -1,0 +1,69 @@
+// CLI flags → raw attributes + CLI options. Attribute flags carry the documented names
+// (`--maxLayers 10`); lists repeat the flag or take JSON; objects, numbers, booleans take
+// JSON text; a boolean flag given bare means true.
+
+import { FUNCTIONS, type FunctionName, type RawAttributes } from '../spec/index.ts';
+import { UsageError } from '../spec/errors.ts';
+
+export interface CliOptions {
+  out?: string;
+  load: boolean;
+  json: boolean;
+  spec?: string;
+  workDir?: string;
+  verbose: boolean;
+  help: boolean;
+}
+
+const CLI_VALUE_FLAGS = new Set(['out', 'spec', 'work-dir']);
+const CLI_BOOL_FLAGS = new Set(['load', 'json', 'verbose', 'help']);
+
+export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptions; raw: RawAttributes } {
+  const options: CliOptions = { load: false, json: false, verbose: false, help: false };
+  const raw: RawAttributes = new Map();
+  const table: Record<string, { kind: { type: string } }> = FUNCTIONS[fn];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h') {
+      options.help = true;
+      continue;
+    }
+    if (arg === '-v') {
+      options.verbose = true;
+      continue;
+    }
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new UsageError(`unexpected argument '${arg}' (attributes are given as --name value)`);
+    const key = m[1]!;
+    let value = m[2];
+    const takeValue = (): string => {
+      if (value !== undefined) return value;
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`--${key} needs a value`);
+      i++;
+      return next;
+    };
+    if (CLI_BOOL_FLAGS.has(key)) {
+      if (value !== undefined && !/^(true|false)$/.test(value)) throw new UsageError(`--${key} takes no value`);
+      (options as unknown as Record<string, boolean>)[key] = value !== 'false';
+      continue;
+    }
+    if (CLI_VALUE_FLAGS.has(key)) {
+      const v = takeValue();
+      if (key === 'out') options.out = v;
+      else if (key === 'spec') options.spec = v;
+      else options.workDir = v;
+      continue;
+    }
+    // An attribute; unknown names are reported by the spec parser, which lists the known ones.
+    if (table[key]?.kind.type === 'bool' && value === undefined) {
+      const next = argv[i + 1];
+      value = next !== undefined && /^(true|false|True|False|TRUE|FALSE)$/.test(next) ? (i++, next) : 'true';
+    }
+    const text = takeValue();
+    const prev = raw.get(key);
+    if (prev && 'text' in prev) prev.text.push(text);
+    else raw.set(key, { text: [text] });
+  }
+  return { options, raw };
+}

@@ -1,0 +1,32 @@
+import { FUNCTIONS, PLANNED_FUNCTIONS, type FunctionName } from '../spec/index.ts';
+
+export function usage(): string {
+  return `Usage: nix-docker <function> [--<attribute> VALUE ...] [--spec FILE] [--out PATH] [--load] [--json]
+
+Builds Docker images the way Nix's dockerTools does.
+
+Functions:
+${Object.keys(FUNCTIONS).map((f) => `  ${f}`).join('\n')}
+Coming later: ${PLANNED_FUNCTIONS.join(', ')}
+
+Attributes carry the dockerTools names (--name, --tag, --contents, --config, --maxLayers, ...).
+Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
+  --spec FILE   a JSON object of attributes (flags override it)
+  --out PATH    write the archive there (buildLayeredImage: default <name>.tar.gz)
+  --load        load the image into Docker (DOCKER_HOST or the default socket)
+  --json        print a JSON report on stdout
+  --work-dir D  where temporary files go (default: the system temp dir)
+  -v            verbose
+
+'nix-docker <function> --help' lists the attributes of a function.
+`;
+}
+
+export function functionHelp(fn: FunctionName): string {
+  const table: Record<string, { doc: string; default?: unknown; required?: boolean }> = FUNCTIONS[fn];
+  const lines = Object.entries(table).map(([k, a]) => {
+    const def = a.required ? 'required' : `default: ${JSON.stringify(a.default ?? null)}`;
+    return `  --${k.padEnd(20)} ${a.doc} (${def})`;
+  });
+  return `Usage: nix-docker ${fn} [attributes] [--out PATH] [--load] [--json]\n\nAttributes:\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,155 @@
+// fromImage: a docker-archive (docker save, skopeo, dockerTools, ours), plain or
+// compressed, read as hostile input: nothing is extracted, member names are keys,
+// symlinks inside the archive are resolved only within it, and every layer's bytes
+// are later copied by range and checked against the diff_id the config claims.
+
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { decompressor, sniffCompression } from '../compress/index.ts';
+import { UsageError } from '../spec/errors.ts';
+import { indexTar, type TarMember } from './tarIndex.ts';
+
+export interface BaseLayer {
+  /** The member name as the archive has it (for history comments). */
+  member: string;
+  diffId: string;
+  file: string;
+  offset: number;
+  size: number;
+}
+
+export interface BaseImage {
+  /** The whole image config JSON of the chosen image. */
+  config: Record<string, unknown>;
+  layers: BaseLayer[];
+  repoTags: string[];
+}
+
+export interface BaseImageOptions {
+  workDir: string;
+  /** Pick an image of a multi-image archive (buildImage's fromImageName/fromImageTag). */
+  imageName?: string | null;
+  imageTag?: string | null;
+  attribute?: string;
+}
+
+interface ManifestEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+/** Opens a base image archive, decompressing it to a temporary file first when needed. */
+export async function loadBaseImage(archive: string, opts: BaseImageOptions): Promise<BaseImage> {
+  const attribute = opts.attribute ?? 'fromImage';
+  const fail = (why: string): never => {
+    throw new UsageError(`attribute '${attribute}': ${archive}: ${why}`);
+  };
+  let file = archive;
+  try {
+    const head = Buffer.alloc(4);
+    const fh = await fsp.open(archive, 'r');
+    await fh.read(head, 0, 4, 0).finally(() => fh.close());
+    const kind = sniffCompression(head);
+    if (kind !== 'none') {
+      file = path.join(opts.workDir, `base-${path.basename(archive)}.tar`);
+      await pipeline(fs.createReadStream(archive), decompressor(kind), fs.createWriteStream(file));
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('no such file');
+    if (err instanceof UsageError) throw err;
+    fail(`cannot read: ${(err as Error).message}`);
+  }
+
+  let members: TarMember[];
+  try {
+    members = await indexTar(file);
+  } catch (err) {
+    return fail(`not a tar archive (${(err as Error).message})`);
+  }
+  const byName = new Map(members.map((m) => [m.name, m]));
+  const resolve = (name: string): TarMember => {
+    let current = path.posix.normalize(name.replace(/^\/+/, ''));
+    for (let hops = 0; hops < 16; hops++) {
+      if (current.startsWith('..')) fail(`member '${name}' points outside the archive`);
+      const m = byName.get(current);
+      if (!m) return fail(`member '${name}' is missing`);
+      if (m.type === '0' || m.type === '7') return m;
+      if (m.type === '1') current = path.posix.normalize(m.linkname.replace(/^(\.\/)+/, ''));
+      else if (m.type === '2') current = path.posix.normalize(path.posix.join(path.posix.dirname(current), m.linkname));
+      else return fail(`member '${name}' is not a file`);
+    }
+    return fail(`member '${name}': too many links`);
+  };
+  const readJson = async (name: string): Promise<unknown> => {
+    const m = resolve(name);
+    if (m.size > 64 << 20) fail(`'${name}' is too large`);
+    const buf = Buffer.alloc(m.size);
+    const fh = await fsp.open(file, 'r');
+    await fh.read(buf, 0, m.size, m.offset).finally(() => fh.close());
+    try {
+      return JSON.parse(buf.toString('utf8'));
+    } catch {
+      return fail(`'${name}' is not valid JSON`);
+    }
+  };
+
+  let entries: ManifestEntry[];
+  if (byName.has('manifest.json')) {
+    const raw = await readJson('manifest.json');
+    if (!Array.isArray(raw) || raw.length === 0) fail('manifest.json lists no image');
+    entries = raw as ManifestEntry[];
+  } else if (byName.has('index.json')) {
+    entries = await ociEntries(readJson, fail);
+  } else {
+    return fail('neither manifest.json nor index.json: not a docker-archive');
+  }
+  for (const e of entries) {
+    if (typeof e?.Config !== 'string' || !Array.isArray(e.Layers)) fail('manifest.json entry without Config/Layers');
+  }
+
+  const entry = pickImage(entries, opts, fail);
+  const config = (await readJson(entry.Config)) as Record<string, unknown>;
+  const diffIds = (config?.rootfs as { diff_ids?: unknown } | undefined)?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== entry.Layers.length) {
+    fail(`config lists ${Array.isArray(diffIds) ? diffIds.length : 'no'} diff_ids for ${entry.Layers.length} layers`);
+  }
+  const layers = entry.Layers.map((name, i) => {
+    const diffId = String((diffIds as unknown[])[i]);
+    if (!/^sha256:[0-9a-f]{64}$/.test(diffId)) fail(`bad diff_id '${diffId}'`);
+    const m = resolve(name);
+    return { member: name, diffId, file, offset: m.offset, size: m.size };
+  });
+  return { config, layers, repoTags: entry.RepoTags ?? [] };
+}
+
+function pickImage(entries: ManifestEntry[], opts: BaseImageOptions, fail: (why: string) => never): ManifestEntry {
+  // As documented: both name and tag select an image; with only one (or none), the first image.
+  if (!opts.imageName || !opts.imageTag) return entries[0]!;
+  const wanted = `${opts.imageName}:${opts.imageTag}`;
+  const found = entries.find((e) => (e.RepoTags ?? []).some((t) => t === wanted || t === `docker.io/${wanted}` || t === `docker.io/library/${wanted}`));
+  if (found) return found;
+  const held = entries.flatMap((e) => e.RepoTags ?? []).join(', ') || '(untagged images only)';
+  return fail(`no image ${wanted} in the archive; it holds: ${held}`);
+}
+
+/** An OCI layout archive (index.json only): follow the index to Docker-style entries. */
+async function ociEntries(readJson: (n: string) => Promise<unknown>, fail: (why: string) => never): Promise<ManifestEntry[]> {
+  const blob = (digest: unknown): string => {
+    const m = /^sha256:([0-9a-f]{64})$/.exec(String(digest));
+    return m ? `blobs/sha256/${m[1]}` : fail(`bad digest '${String(digest)}'`);
+  };
+  const index = (await readJson('index.json')) as { manifests?: { digest: string; annotations?: Record<string, string> }[] };
+  const out: ManifestEntry[] = [];
+  for (const desc of index.manifests ?? []) {
+    let manifest = (await readJson(blob(desc.digest))) as { manifests?: { digest: string }[]; config?: { digest: string }; layers?: { digest: string }[] };
+    if (manifest.manifests) manifest = (await readJson(blob(manifest.manifests[0]?.digest))) as typeof manifest;
+    if (!manifest.config || !manifest.layers) continue;
+    const ref = desc.annotations?.['io.containerd.image.name'] ?? desc.annotations?.['org.opencontainers.image.ref.name'];
+    out.push({ Config: blob(manifest.config.digest), RepoTags: ref?.includes(':') ? [ref] : [], Layers: manifest.layers.map((l) => blob(l.digest)) });
+  }
+  if (out.length === 0) fail('index.json lists no image');
+  return out;
+}

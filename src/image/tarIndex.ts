@@ -1,0 +1,113 @@
+// Where each member of a tar file lives, without extracting anything: fromImage
+// archives are hostile input, so their names are only ever used as lookup keys and
+// their bytes are copied by range. Reads ustar, GNU long names and pax `path`.
+
+import fs from 'node:fs/promises';
+
+export interface TarMember {
+  name: string;
+  type: string;
+  linkname: string;
+  offset: number; // of the data
+  size: number;
+}
+
+const BLOCK = 512;
+
+function field(buf: Buffer, start: number, len: number): string {
+  const raw = buf.subarray(start, start + len);
+  const nul = raw.indexOf(0);
+  return raw.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+
+function octal(buf: Buffer, start: number, len: number): number {
+  const raw = buf.subarray(start, start + len);
+  if (raw[0]! & 0x80) {
+    // GNU base-256 for large values
+    let n = 0;
+    for (let i = 1; i < len; i++) n = n * 256 + raw[i]!;
+    return n;
+  }
+  const s = raw.toString('latin1').replace(/\0.*$/s, '').trim();
+  if (s === '') return 0;
+  if (!/^[0-7]+$/.test(s)) throw new Error(`bad octal field '${s}'`);
+  return parseInt(s, 8);
+}
+
+function checksumOk(h: Buffer): boolean {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
+  return sum === octal(h, 148, 8);
+}
+
+function paxRecords(data: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  let pos = 0;
+  while (pos < data.length) {
+    const sp = data.indexOf(0x20, pos);
+    if (sp === -1) break;
+    const len = parseInt(data.subarray(pos, sp).toString('ascii'), 10);
+    if (!(len > 0) || pos + len > data.length) throw new Error('bad pax record');
+    const rec = data.subarray(sp + 1, pos + len - 1).toString('utf8');
+    const eq = rec.indexOf('=');
+    if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
+    pos += len;
+  }
+  return out;
+}
+
+/** Lists the members of an uncompressed tar file. */
+export async function indexTar(file: string): Promise<TarMember[]> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const { size: fileSize } = await fh.stat();
+    const members: TarMember[] = [];
+    const header = Buffer.alloc(BLOCK);
+    let pos = 0;
+    let longName: string | undefined;
+    let longLink: string | undefined;
+    let pax = new Map<string, string>();
+    const readData = async (offset: number, size: number): Promise<Buffer> => {
+      if (size > 1 << 20) throw new Error('tar: oversized metadata entry');
+      const b = Buffer.alloc(size);
+      await fh.read(b, 0, size, offset);
+      return b;
+    };
+    while (pos + BLOCK <= fileSize) {
+      await fh.read(header, 0, BLOCK, pos);
+      if (header.every((b) => b === 0)) break;
+      if (!checksumOk(header)) throw new Error(`tar: bad header checksum at offset ${pos}`);
+      const type = String.fromCharCode(header[156]!) || '0';
+      const size = octal(header, 124, 12);
+      const dataOffset = pos + BLOCK;
+      if (dataOffset + size > fileSize) throw new Error('tar: truncated archive');
+      pos = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+      if (type === 'L') {
+        longName = (await readData(dataOffset, size)).toString('utf8').replace(/\0+$/, '');
+        continue;
+      }
+      if (type === 'K') {
+        longLink = (await readData(dataOffset, size)).toString('utf8').replace(/\0+$/, '');
+        continue;
+      }
+      if (type === 'x') {
+        pax = paxRecords(await readData(dataOffset, size));
+        continue;
+      }
+      if (type === 'g') continue;
+      const magic = header.subarray(257, 263).toString('latin1');
+      const prefix = magic.startsWith('ustar') && magic !== 'ustar ' ? field(header, 345, 155) : '';
+      let name = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
+      const linkname = pax.get('linkpath') ?? longLink ?? field(header, 157, 100);
+      const realSize = pax.has('size') ? Number(pax.get('size')) : size;
+      if (realSize !== size) throw new Error('tar: pax size differs from header size');
+      name = name.replace(/^(\.\/)+/, '');
+      members.push({ name, type: type === '\0' ? '0' : type, linkname, offset: dataOffset, size });
+      longName = longLink = undefined;
+      pax = new Map();
+    }
+    return members;
+  } finally {
+    await fh.close();
+  }
+}

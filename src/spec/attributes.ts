@@ -1,0 +1,96 @@
+// The documented dockerTools attributes, as data: one table serves validation,
+// the CLI's flag parsing, the action's inputs and the docs.
+
+export type Kind =
+  | { type: 'string'; nullable?: boolean; nonEmpty?: boolean }
+  | { type: 'int'; min?: number; max?: number; nullable?: boolean }
+  | { type: 'bool' }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'paths' } // a path or a list of paths/installables
+  | { type: 'path'; nullable?: boolean }
+  | { type: 'object'; nullable?: boolean }
+  | { type: 'time' } // ISO-8601 or "now"
+  | { type: 'json' }; // any JSON value (validated by its consumer)
+
+export interface Attribute {
+  kind: Kind;
+  default?: unknown;
+  required?: boolean;
+  doc: string;
+}
+
+const str = (doc: string, def = ''): Attribute => ({ kind: { type: 'string' }, default: def, doc });
+const bool = (doc: string, def = false): Attribute => ({ kind: { type: 'bool' }, default: def, doc });
+const time = (doc: string): Attribute => ({ kind: { type: 'time' }, default: '1970-01-01T00:00:01Z', doc });
+
+export const COMPRESSORS = ['none', 'gz', 'zstd'] as const;
+export type Compressor = (typeof COMPRESSORS)[number];
+
+const common = {
+  name: { kind: { type: 'string', nonEmpty: true }, required: true, doc: 'The name of the generated image.' },
+  tag: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'Tag of the generated image; null derives a tag from the image content.',
+  },
+  fromImage: {
+    kind: { type: 'path', nullable: true },
+    default: null,
+    doc: 'A docker-archive (plain, gz or zstd) of the base image.',
+  },
+  config: {
+    kind: { type: 'object', nullable: true },
+    default: null,
+    doc: 'The image config (Cmd, Env, ExposedPorts, ...); store paths in it join the image.',
+  },
+  architecture: { kind: { type: 'string', nonEmpty: true }, default: null, doc: 'Image architecture in Go GOARCH naming; default: the host.' },
+  created: time('Creation time: ISO-8601 or "now".'),
+  compressor: { kind: { type: 'enum', values: COMPRESSORS }, default: 'gz', doc: 'Compression: none, gz or zstd.' },
+  includeNixDB: bool('Add the Nix database of the closure at /nix/var/nix/db.'),
+  meta: { kind: { type: 'object', nullable: true }, default: null, doc: 'Derivation metadata (accepted, no effect on the image).' },
+} satisfies Record<string, Attribute>;
+
+const layered = {
+  ...common,
+  contents: { kind: { type: 'paths' }, default: [], doc: 'Store paths symlinked into the root (symlinkJoin); their closure goes into store layers.' },
+  mtime: time('Modification time of files in the store layers: ISO-8601 or "now".'),
+  uid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner uid of store files.' },
+  gid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner gid of store files.' },
+  uname: str('Owner user name of store files.', 'root'),
+  gname: str('Owner group name of store files.', 'root'),
+  maxLayers: { kind: { type: 'int', min: 2, max: 125 }, default: 100, doc: 'Maximum number of layers, base layers included.' },
+  extraCommands: str('Bash script run in the customisation layer directory.'),
+  fakeRootCommands: str('Bash script run under fakeroot in the customisation layer.'),
+  enableFakechroot: bool('Run fakeRootCommands in a proot chroot of the layer.'),
+  includeStorePaths: bool('Put the closure into store layers.', true),
+  layeringPipeline: {
+    kind: { type: 'json' },
+    default: null,
+    doc: 'Layering: "popularity", "auto", or a nixpkgs layering pipeline (JSON array of steps).',
+  },
+  passthru: { kind: { type: 'object', nullable: true }, default: null, doc: 'Passthru attributes (reported in --json).' },
+  debug: bool('Print layering details.'),
+} satisfies Record<string, Attribute>;
+
+export const FUNCTIONS = {
+  streamLayeredImage: { ...layered, compressor: { ...common.compressor, default: 'none' } },
+  buildLayeredImage: layered,
+  buildLayeredImageWithNixDb: { ...layered, includeNixDB: bool('Add the Nix database of the closure.', true) },
+} satisfies Record<string, Record<string, Attribute>>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** dockerTools functions that exist but arrive with later work; named so the CLI can say so. */
+export const PLANNED_FUNCTIONS = [
+  'buildImage',
+  'buildImageWithNixDb',
+  'pullImage',
+  'exportImage',
+  'mergeImages',
+  'buildNixShellImage',
+  'streamNixShellImage',
+] as const;
+
+export function isFunctionName(name: string): name is FunctionName {
+  return Object.hasOwn(FUNCTIONS, name);
+}

@@ -1,0 +1,84 @@
+// The one entry to specs: attributes from a spec file, CLI flags or action inputs → a typed spec.
+
+import fs from 'node:fs';
+import { FUNCTIONS, PLANNED_FUNCTIONS, isFunctionName, type Compressor, type FunctionName } from './attributes.ts';
+import { SpecError, UsageError } from './errors.ts';
+import { parseAttributes, toDate, type RawAttributes } from './parse.ts';
+import { hostArchitecture } from '../image/config.ts';
+
+export { SpecError, UsageError } from './errors.ts';
+export type { RawAttributes, RawValue } from './parse.ts';
+export { FUNCTIONS, PLANNED_FUNCTIONS, type FunctionName } from './attributes.ts';
+
+export interface LayeredImageSpec {
+  fn: 'streamLayeredImage' | 'buildLayeredImage' | 'buildLayeredImageWithNixDb';
+  name: string;
+  tag: string | null;
+  fromImage: string | null;
+  contents: string[];
+  config: Record<string, unknown> | null;
+  architecture: string;
+  /** The `created` attribute as given ("now" or ISO-8601). */
+  created: string;
+  mtime: string;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  maxLayers: number;
+  extraCommands: string;
+  fakeRootCommands: string;
+  enableFakechroot: boolean;
+  includeStorePaths: boolean;
+  includeNixDB: boolean;
+  compressor: Compressor;
+  layeringPipeline: unknown;
+  passthru: Record<string, unknown> | null;
+  meta: Record<string, unknown> | null;
+  debug: boolean;
+}
+
+export type ImageSpec = LayeredImageSpec;
+
+/** Checks the function name: known, or known but arriving later (said clearly), or unknown. */
+export function functionName(name: string | undefined): FunctionName {
+  if (name === undefined) throw new UsageError(`no function given; one of: ${Object.keys(FUNCTIONS).join(', ')}`);
+  if (isFunctionName(name)) return name;
+  if ((PLANNED_FUNCTIONS as readonly string[]).includes(name)) {
+    throw new UsageError(`function '${name}' is not available in this version yet; available: ${Object.keys(FUNCTIONS).join(', ')}`);
+  }
+  throw new UsageError(`unknown function '${name}'; available: ${Object.keys(FUNCTIONS).join(', ')}`);
+}
+
+export function parseSpec(fn: FunctionName, raw: RawAttributes): ImageSpec {
+  const attrs = parseAttributes(fn, raw);
+  attrs.architecture ??= hostArchitecture();
+  return { fn, ...attrs } as unknown as ImageSpec;
+}
+
+/** Reads `--spec FILE`: a JSON object of attributes. */
+export function readSpecFile(file: string): RawAttributes {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--spec ${file}: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--spec ${file}: invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--spec ${file}: expected a JSON object of attributes`);
+  }
+  return new Map(Object.entries(value).map(([k, v]) => [k, { json: v }]));
+}
+
+/** Seconds since the epoch for `mtime`-style attributes ("now" = the current time). */
+export function epochSeconds(attribute: string, value: string, now: Date): number {
+  const d = value === 'now' ? now : toDate(value);
+  if (Number.isNaN(d.getTime())) throw new SpecError(attribute, `cannot read '${value}' as a date`);
+  return Math.floor(d.getTime() / 1000);
+}

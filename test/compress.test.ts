@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import { compressStream, sniffCompression } from '../src/compress/index.ts';
+
+async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of it) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+async function* pieces(data: Buffer, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+// Half random, half repetitive: compressible, and spans several blocks.
+const input = Buffer.concat([randomBytes(300_000), Buffer.alloc(700_000, 'nix-docker ')]);
+
+for (const kind of ['gz', 'zstd'] as const) {
+  test(`${kind}: blocks compressed in parallel decode with the standard tool to the input`, async () => {
+    const out = await collect(compressStream(pieces(input, 77_777), kind, { blockSize: 128 * 1024, parallel: 3 }));
+    assert.equal(sniffCompression(out), kind);
+    const tool = kind === 'gz' ? ['gzip', ['-dc']] : ['zstd', ['-dc']];
+    const decoded = execFileSync(tool[0] as string, tool[1] as string[], { input: out, maxBuffer: 1 << 26 });
+    assert.equal(createHash('sha256').update(decoded).digest('hex'), createHash('sha256').update(input).digest('hex'));
+    assert.ok(out.length < input.length * 0.5);
+  });
+
+  test(`${kind}: output does not depend on how the input was chunked or the parallelism`, async () => {
+    const a = await collect(compressStream(pieces(input, 4096), kind, { blockSize: 128 * 1024, parallel: 1 }));
+    const b = await collect(compressStream(pieces(input, 1_000_000), kind, { blockSize: 128 * 1024, parallel: 4 }));
+    assert.ok(a.equals(b));
+  });
+}
+
+test('none passes bytes through; empty input still yields a valid stream', async () => {
+  assert.ok((await collect(compressStream(pieces(input, 1000), 'none'))).equals(input));
+  const empty = await collect(compressStream(pieces(Buffer.alloc(0), 1), 'gz'));
+  assert.equal(execFileSync('gzip', ['-dc'], { input: empty }).length, 0);
+});
