@@ -11,6 +11,7 @@ const check = process.argv.includes('--check');
 const entries = JSON.parse(fs.readFileSync(path.join(root, 'scripts/entries.json'), 'utf8'));
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 
+execFileSync(process.execPath, [path.join(root, 'scripts/action-yml.ts'), ...(check ? ['--check'] : [])], { cwd: root, stdio: 'inherit' });
 fs.rmSync(path.join(root, 'lib'), { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 

@@ -51,7 +51,9 @@ export async function realiseDetailed(
   log: Logger,
   opts: RealiseOptions = {},
 ): Promise<Realised[]> {
-  const cwd = opts.cwd ?? process.cwd();
+  // Through a function: ncc's asset relocator would otherwise read `process.cwd()` as
+  // the build directory and copy it into the bundle.
+  const cwd = opts.cwd ?? workingDirectory();
   const dir = await detectStoreDir();
   const parsed: Installable[] = [];
   for (const item of items) {
@@ -185,10 +187,19 @@ export async function followIntoStore(start: string, dir: string): Promise<strin
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw err;
       }
-      if (st.isSymbolicLink()) next = path.resolve(path.dirname(prefix), await fs.readlink(prefix), ...rest);
+      if (st.isSymbolicLink()) next = resolveFrom(path.dirname(prefix), await fs.readlink(prefix), ...rest);
     }
     if (next === undefined) return undefined;
     current = next;
   }
   throw new NixPathError(`${start}: too many levels of symbolic links`, [start]);
+}
+
+function workingDirectory(): string {
+  return process.cwd();
+}
+
+/** path.resolve behind a parameter, for the same reason as workingDirectory(). */
+function resolveFrom(dir: string, ...parts: string[]): string {
+  return path.resolve(dir, ...parts);
 }
