@@ -39,3 +39,24 @@ test('none passes bytes through; empty input still yields a valid stream', async
   const empty = await collect(compressStream(pieces(Buffer.alloc(0), 1), 'gz'));
   assert.equal(execFileSync('gzip', ['-dc'], { input: empty }).length, 0);
 });
+
+test('FLUSH ends a member: a layer between flushes compresses to the same bytes wherever it sits', async () => {
+  const { FLUSH, compressBlock } = await import('../src/compress/index.ts');
+  const layer = Buffer.alloc(300_000, 'layer-bytes ');
+  async function* archive(prefix: Buffer): AsyncGenerator<Uint8Array | typeof FLUSH> {
+    yield prefix;
+    yield FLUSH;
+    yield layer;
+    yield FLUSH;
+    yield Buffer.from('tail');
+  }
+  for (const kind of ['gz', 'zstd'] as const) {
+    const a = await collect(compressStream(archive(Buffer.from('short header')), kind, { blockSize: 128 * 1024 }));
+    const b = await collect(compressStream(archive(Buffer.alloc(1000, 'another, longer header ')), kind, { blockSize: 128 * 1024 }));
+    const blocks = [layer.subarray(0, 131072), layer.subarray(131072, 262144), layer.subarray(262144)];
+    const layerMembers = Buffer.concat(await Promise.all(blocks.map((blk) => compressBlock(kind, blk))));
+    assert.ok(a.includes(layerMembers) && b.includes(layerMembers), kind);
+    const decoded = execFileSync(kind === 'gz' ? 'gzip' : 'zstd', ['-dc'], { input: a });
+    assert.ok(decoded.equals(Buffer.concat([Buffer.from('short header'), layer, Buffer.from('tail')])));
+  }
+});

@@ -9184,6 +9184,18 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
+/**
+ * A member boundary: the compressor ends its current block here. The archive writer puts
+ * one before and after every layer's bytes, so a layer is a whole run of members, the
+ * same bytes wherever it sits in an archive (and a compressed layer blob of its own).
+ */
+const FLUSH = Symbol('flush');
+/** Drops the member boundaries, for consumers of plain bytes. */
+async function* bytesOnly(source) {
+    for await (const c of source)
+        if (c !== FLUSH)
+            yield c;
+}
 const DEFAULT_LEVEL = { gz: 6, zstd: 3 };
 const DEFAULT_BLOCK = 4 << 20;
 const gzip = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gzip);
@@ -9201,7 +9213,7 @@ function compressBlock(kind, block, level) {
 /** Compresses a byte stream; `none` passes it through. */
 async function* compressStream(source, kind, opts = {}) {
     if (kind === 'none') {
-        yield* source;
+        yield* bytesOnly(source);
         return;
     }
     const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
@@ -9217,7 +9229,16 @@ async function* compressStream(source, kind, opts = {}) {
         parts = [];
         filled = 0;
     };
-    for await (let chunk of source) {
+    for await (const item of source) {
+        if (item === FLUSH) {
+            if (filled > 0) {
+                submit();
+                while (pending.length >= parallel)
+                    yield await pending.shift();
+            }
+            continue;
+        }
+        let chunk = item;
         while (chunk.length > 0) {
             const take = Math.min(blockSize - filled, chunk.length);
             // Copy: the producer may reuse its buffers once we move on.
@@ -10396,6 +10417,7 @@ function planArchive(members, dialect = 'python-pax') {
 
 
 
+
 /** Yields the bytes of a docker-archive. */
 async function* dockerArchive(opts) {
     let offset = 0;
@@ -10414,6 +10436,7 @@ async function* dockerArchive(opts) {
             continue;
         }
         yield emit(encodeFileHeader({ name: layer.member, size: layer.size, mtime: opts.mtime }));
+        yield FLUSH;
         const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
         let n = 0;
         for await (const chunk of layer.chunks()) {
@@ -10423,6 +10446,7 @@ async function* dockerArchive(opts) {
         }
         if (n !== layer.size)
             throw new Error(`layer ${layer.member}: wrote ${n} bytes, planned ${layer.size}`);
+        yield FLUSH;
         yield emit(padding(n));
         const diffId = `sha256:${hash.digest('hex')}`;
         if (layer.diffId !== undefined && layer.diffId !== diffId) {
@@ -13180,7 +13204,7 @@ async function deliver(plan, opts) {
         }
     }
     else if (opts.load) {
-        loaded = await log.group('Loading into Docker', () => dockerLoad(archive()));
+        loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive())));
     }
     else if (opts.stdout) {
         await writeAll(compressStream(archive(), opts.compressor), opts.stdout);

@@ -37320,6 +37320,8 @@ __webpack_async_result__();
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hs: () => (/* binding */ sniffCompression),
+/* harmony export */   ST: () => (/* binding */ bytesOnly),
+/* harmony export */   ZM: () => (/* binding */ FLUSH),
 /* harmony export */   fR: () => (/* binding */ compressStream),
 /* harmony export */   ly: () => (/* binding */ extensionFor),
 /* harmony export */   ni: () => (/* binding */ decompressor)
@@ -37337,6 +37339,18 @@ __webpack_async_result__();
 
 
 
+/**
+ * A member boundary: the compressor ends its current block here. The archive writer puts
+ * one before and after every layer's bytes, so a layer is a whole run of members, the
+ * same bytes wherever it sits in an archive (and a compressed layer blob of its own).
+ */
+const FLUSH = Symbol('flush');
+/** Drops the member boundaries, for consumers of plain bytes. */
+async function* bytesOnly(source) {
+    for await (const c of source)
+        if (c !== FLUSH)
+            yield c;
+}
 const DEFAULT_LEVEL = { gz: 6, zstd: 3 };
 const DEFAULT_BLOCK = 4 << 20;
 const gzip = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib__WEBPACK_IMPORTED_MODULE_2__.gzip);
@@ -37354,7 +37368,7 @@ function compressBlock(kind, block, level) {
 /** Compresses a byte stream; `none` passes it through. */
 async function* compressStream(source, kind, opts = {}) {
     if (kind === 'none') {
-        yield* source;
+        yield* bytesOnly(source);
         return;
     }
     const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
@@ -37370,7 +37384,16 @@ async function* compressStream(source, kind, opts = {}) {
         parts = [];
         filled = 0;
     };
-    for await (let chunk of source) {
+    for await (const item of source) {
+        if (item === FLUSH) {
+            if (filled > 0) {
+                submit();
+                while (pending.length >= parallel)
+                    yield await pending.shift();
+            }
+            continue;
+        }
+        let chunk = item;
         while (chunk.length > 0) {
             const take = Math.min(blockSize - filled, chunk.length);
             // Copy: the producer may reuse its buffers once we move on.
@@ -37564,7 +37587,7 @@ async function deliver(plan, opts) {
         }
     }
     else if (opts.load) {
-        loaded = await log.group('Loading into Docker', () => dockerLoad(archive()));
+        loaded = await log.group('Loading into Docker', () => dockerLoad((0,compress/* bytesOnly */.ST)(archive())));
     }
     else if (opts.stdout) {
         await writeAll((0,compress/* compressStream */.fR)(archive(), opts.compressor), opts.stdout);
@@ -39782,7 +39805,8 @@ function hostArchitecture(arch = process.arch) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var _tar_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2212);
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4887);
+/* harmony import */ var _compress_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9052);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4887);
 // The docker-archive writer, in one pass.
 //
 // A docker-archive is a tar of layer tars, `<config digest>.json` and manifest.json.
@@ -39791,6 +39815,7 @@ function hostArchitecture(arch = process.arch) {
 // (PlannedTar) and name each layer member by a key we know before writing it instead
 // of by its digest, so every layer is read and tarred exactly once; its diff_id is
 // hashed on the way through and lands in the config, which comes after the layers.
+
 
 
 
@@ -39813,6 +39838,7 @@ async function* dockerArchive(opts) {
             continue;
         }
         yield emit((0,_tar_index_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeFileHeader */ .mC)({ name: layer.member, size: layer.size, mtime: opts.mtime }));
+        yield _compress_index_js__WEBPACK_IMPORTED_MODULE_3__/* .FLUSH */ .ZM;
         const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
         let n = 0;
         for await (const chunk of layer.chunks()) {
@@ -39822,6 +39848,7 @@ async function* dockerArchive(opts) {
         }
         if (n !== layer.size)
             throw new Error(`layer ${layer.member}: wrote ${n} bytes, planned ${layer.size}`);
+        yield _compress_index_js__WEBPACK_IMPORTED_MODULE_3__/* .FLUSH */ .ZM;
         yield emit((0,_tar_index_js__WEBPACK_IMPORTED_MODULE_2__/* .padding */ .Ms)(n));
         const diffId = `sha256:${hash.digest('hex')}`;
         if (layer.diffId !== undefined && layer.diffId !== diffId) {
@@ -39830,12 +39857,12 @@ async function* dockerArchive(opts) {
         written.set(layer.member, diffId);
         records.push({ diffId, paths: layer.paths, member: layer.member, size: layer.size });
     }
-    const config = (0,_config_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonBytes */ .yN)(opts.makeConfig(records));
-    const configHex = (0,_config_js__WEBPACK_IMPORTED_MODULE_3__/* .sha256Hex */ .fg)(config);
+    const config = (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .jsonBytes */ .yN)(opts.makeConfig(records));
+    const configHex = (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .fg)(config);
     const configMember = `${configHex}.json`;
     yield* file(configMember, config);
     const repoTag = opts.repoTag(configHex);
-    const manifest = (0,_config_js__WEBPACK_IMPORTED_MODULE_3__/* .manifestJson */ .cO)([{ Config: configMember, RepoTags: [repoTag], Layers: records.map((r) => r.member) }]);
+    const manifest = (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .manifestJson */ .cO)([{ Config: configMember, RepoTags: [repoTag], Layers: records.map((r) => r.member) }]);
     yield* file('manifest.json', manifest);
     yield emit((0,_tar_index_js__WEBPACK_IMPORTED_MODULE_2__/* .endOfArchive */ .PG)(offset));
     opts.onDone?.({ configDigest: `sha256:${configHex}`, configMember, repoTag, layers: records, manifest, config });

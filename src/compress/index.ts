@@ -10,6 +10,20 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Compressor } from '../spec/attributes.ts';
 
+/**
+ * A member boundary: the compressor ends its current block here. The archive writer puts
+ * one before and after every layer's bytes, so a layer is a whole run of members, the
+ * same bytes wherever it sits in an archive (and a compressed layer blob of its own).
+ */
+export const FLUSH: unique symbol = Symbol('flush');
+export type Flush = typeof FLUSH;
+export type Segmented = AsyncIterable<Uint8Array | Flush>;
+
+/** Drops the member boundaries, for consumers of plain bytes. */
+export async function* bytesOnly(source: Segmented): AsyncGenerator<Uint8Array> {
+  for await (const c of source) if (c !== FLUSH) yield c;
+}
+
 export interface CompressOptions {
   /** Uncompressed bytes per member/frame. */
   blockSize?: number;
@@ -36,12 +50,12 @@ export function compressBlock(kind: Exclude<Compressor, 'none'>, block: Uint8Arr
 
 /** Compresses a byte stream; `none` passes it through. */
 export async function* compressStream(
-  source: AsyncIterable<Uint8Array>,
+  source: Segmented,
   kind: Compressor,
   opts: CompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
   if (kind === 'none') {
-    yield* source;
+    yield* bytesOnly(source);
     return;
   }
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
@@ -59,7 +73,15 @@ export async function* compressStream(
     filled = 0;
   };
 
-  for await (let chunk of source) {
+  for await (const item of source) {
+    if (item === FLUSH) {
+      if (filled > 0) {
+        submit();
+        while (pending.length >= parallel) yield await pending.shift()!;
+      }
+      continue;
+    }
+    let chunk = item;
     while (chunk.length > 0) {
       const take = Math.min(blockSize - filled, chunk.length);
       // Copy: the producer may reuse its buffers once we move on.

@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { compressStream, decompressor } from '../compress/index.ts';
+import { bytesOnly, compressStream, decompressor } from '../compress/index.ts';
 import { dockerArchive, type ArchiveResult } from '../image/dockerArchive.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
 import type { Compressor } from '../spec/attributes.ts';
@@ -85,7 +85,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       loaded = await log.group('Loading into Docker', () => dockerLoad(body));
     }
   } else if (opts.load) {
-    loaded = await log.group('Loading into Docker', () => dockerLoad(archive()));
+    loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive())));
   } else if (opts.stdout) {
     await writeAll(compressStream(archive(), opts.compressor), opts.stdout);
   }

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { encodeFileHeader, endOfArchive, padding } from '../tar/index.ts';
+import { FLUSH, type Flush } from '../compress/index.ts';
 import { jsonBytes, manifestJson, sha256Hex, type LayerRecord } from './config.ts';
 
 export interface ArchiveLayer {
@@ -44,7 +45,7 @@ export interface ArchiveOptions {
 }
 
 /** Yields the bytes of a docker-archive. */
-export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<Uint8Array> {
+export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<Uint8Array | Flush> {
   let offset = 0;
   const emit = (b: Uint8Array): Uint8Array => {
     offset += b.length;
@@ -61,6 +62,7 @@ export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<Uint8
       continue;
     }
     yield emit(encodeFileHeader({ name: layer.member, size: layer.size, mtime: opts.mtime }));
+    yield FLUSH;
     const hash = createHash('sha256');
     let n = 0;
     for await (const chunk of layer.chunks()) {
@@ -69,6 +71,7 @@ export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<Uint8
       yield emit(chunk);
     }
     if (n !== layer.size) throw new Error(`layer ${layer.member}: wrote ${n} bytes, planned ${layer.size}`);
+    yield FLUSH;
     yield emit(padding(n));
     const diffId = `sha256:${hash.digest('hex')}`;
     if (layer.diffId !== undefined && layer.diffId !== diffId) {
