@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { compressStream, sniffCompression } from '../src/compress/index.ts';
+import { compressBlock, compressStream, decompressStream, FLUSH, sniffCompression, type Flush } from '../src/compress/index.ts';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -41,9 +41,8 @@ test('none passes bytes through; empty input still yields a valid stream', async
 });
 
 test('FLUSH ends a member: a layer between flushes compresses to the same bytes wherever it sits', async () => {
-  const { FLUSH, compressBlock } = await import('../src/compress/index.ts');
   const layer = Buffer.alloc(300_000, 'layer-bytes ');
-  async function* archive(prefix: Buffer): AsyncGenerator<Uint8Array | typeof FLUSH> {
+  async function* archive(prefix: Buffer): AsyncGenerator<Uint8Array | Flush> {
     yield prefix;
     yield FLUSH;
     yield layer;
@@ -58,5 +57,14 @@ test('FLUSH ends a member: a layer between flushes compresses to the same bytes 
     assert.ok(a.includes(layerMembers) && b.includes(layerMembers), kind);
     const decoded = execFileSync(kind === 'gz' ? 'gzip' : 'zstd', ['-dc'], { input: a });
     assert.ok(decoded.equals(Buffer.concat([Buffer.from('short header'), layer, Buffer.from('tail')])));
+  }
+});
+
+test('decompressStream reads our many-member/many-frame output back, and a truncated stream fails', async () => {
+  for (const kind of ['gz', 'zstd'] as const) {
+    const packed = await collect(compressStream(pieces(input, 65_536), kind, { blockSize: 100_000 }));
+    const back = await collect(decompressStream(pieces(packed, 4096), kind));
+    assert.ok(back.equals(input), kind);
+    await assert.rejects(collect(decompressStream(pieces(packed.subarray(0, packed.length - 10), 4096), kind)));
   }
 });

@@ -8,7 +8,9 @@
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { Readable } from 'node:stream';
 import type { Compressor } from '../spec/attributes.ts';
+import { zstdFrames } from './zstdFrames.ts';
 
 /**
  * A member boundary: the compressor ends its current block here. The archive writer puts
@@ -109,7 +111,27 @@ export function sniffCompression(head: Uint8Array): Compressor {
   return 'none';
 }
 
-/** A streaming decompressor for a compressed input (fromImage archives). */
-export function decompressor(kind: Exclude<Compressor, 'none'>): zlib.Gunzip | zlib.ZstdDecompress {
-  return kind === 'gz' ? zlib.createGunzip() : zlib.createZstdDecompress();
+const zstdDecompress = promisify(zlib.zstdDecompress);
+
+/**
+ * Decompresses a gzip or zstd stream (ours or anyone's: several members/frames are
+ * one stream). zstd goes frame by frame, a few in parallel, in order.
+ */
+export async function* decompressStream(source: AsyncIterable<Uint8Array>, kind: Compressor): AsyncGenerator<Uint8Array> {
+  if (kind === 'none') {
+    yield* source;
+    return;
+  }
+  if (kind === 'gz') {
+    yield* Readable.from(source).pipe(zlib.createGunzip());
+    return;
+  }
+  const pending: Promise<Buffer>[] = [];
+  for await (const frame of zstdFrames(source)) {
+    const job = zstdDecompress(frame);
+    job.catch(() => {});
+    pending.push(job);
+    if (pending.length > cpus().length) yield await pending.shift()!;
+  }
+  while (pending.length > 0) yield await pending.shift()!;
 }

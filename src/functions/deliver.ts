@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { bytesOnly, compressStream, decompressor } from '../compress/index.ts';
+import { bytesOnly, compressStream, decompressStream } from '../compress/index.ts';
 import { dockerArchive, type ArchiveResult } from '../image/dockerArchive.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
 import type { Compressor } from '../spec/attributes.ts';
@@ -80,8 +80,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
     await log.group(`Writing ${opts.out}`, () => writeFileAtomic(opts.out!, compressStream(archive(), opts.compressor)));
     if (opts.load) {
       // Docker reads gzip but not every engine reads a zstd archive: send it plain.
-      const file = fs.createReadStream(opts.out);
-      const body = opts.compressor === 'none' ? file : file.pipe(decompressor(opts.compressor));
+      const body = decompressStream(fs.createReadStream(opts.out), opts.compressor);
       loaded = await log.group('Loading into Docker', () => dockerLoad(body));
     }
   } else if (opts.load) {

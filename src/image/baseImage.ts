@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { decompressor, sniffCompression } from '../compress/index.ts';
+import { Readable } from 'node:stream';
+import { decompressStream, sniffCompression } from '../compress/index.ts';
 import { UsageError } from '../spec/errors.ts';
 import { indexTar, type TarMember } from './tarIndex.ts';
 
@@ -55,7 +56,7 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
     const kind = sniffCompression(head);
     if (kind !== 'none') {
       file = path.join(opts.workDir, `base-${path.basename(archive)}.tar`);
-      await pipeline(fs.createReadStream(archive), decompressor(kind), fs.createWriteStream(file));
+      await pipeline(Readable.from(decompressStream(fs.createReadStream(archive), kind)), fs.createWriteStream(file));
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('no such file');
