@@ -26,6 +26,10 @@ export interface Ownership {
  */
 export interface PlannedTar {
   readonly size: number;
-  /** Yields the archive's bytes; the total length equals `size` (asserted). */
+  /**
+   * Yields the archive's bytes; the total length equals `size` (asserted). A chunk is
+   * valid until the next one is requested (the writer reuses its buffers, which keeps
+   * memory flat): a consumer that keeps bytes longer copies them.
+   */
   chunks(): AsyncIterable<Uint8Array>;
 }

@@ -23,7 +23,7 @@ const PY_TARFILE = fileURLToPath(new URL('fixtures/tar/python_tarfile.py', impor
 
 async function bytesOf(tar: PlannedTar): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  for await (const chunk of tar.chunks()) parts.push(chunk);
+  for await (const chunk of tar.chunks()) parts.push(Buffer.from(chunk)); // chunks are reused buffers
   return Buffer.concat(parts);
 }
 

@@ -17,7 +17,7 @@ const NIXPKGS_FLAGS = ['--format=gnu', '--sort=name', '--mtime=@315532800', '--h
 
 async function bytesOf(tar: PlannedTar): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  for await (const chunk of tar.chunks()) parts.push(chunk);
+  for await (const chunk of tar.chunks()) parts.push(Buffer.from(chunk)); // chunks are reused buffers
   const all = Buffer.concat(parts);
   assert.equal(all.length, tar.size, 'size is the bytes produced');
   return all;

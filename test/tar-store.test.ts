@@ -16,7 +16,7 @@ const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/tar/${
 
 async function bytesOf(tar: PlannedTar): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  for await (const chunk of tar.chunks()) parts.push(chunk);
+  for await (const chunk of tar.chunks()) parts.push(Buffer.from(chunk)); // chunks are reused buffers
   return Buffer.concat(parts);
 }
 

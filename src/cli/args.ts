@@ -13,13 +13,30 @@ export interface CliOptions {
   workDir?: string;
   verbose: boolean;
   help: boolean;
+  /** Registry references to push to (repeatable). */
+  push: string[];
+  /** Registry TLS verification (and plain HTTP when false). */
+  tlsVerify: boolean;
+  registryUsername?: string;
+  /** Read the registry password from stdin. */
+  registryPasswordStdin: boolean;
+  format: 'auto' | 'docker' | 'oci';
+  cache: boolean;
+  cacheDir?: string;
+  cacheBudget?: string;
 }
 
-const CLI_VALUE_FLAGS = new Set(['out', 'spec', 'work-dir']);
-const CLI_BOOL_FLAGS = new Set(['load', 'json', 'verbose', 'help']);
+const CLI_VALUE_FLAGS = new Set(['out', 'spec', 'work-dir', 'push', 'registry-username', 'format', 'cache-dir', 'cache-budget']);
+const CLI_BOOL_FLAGS = new Set(['load', 'json', 'verbose', 'help', 'tls-verify', 'registry-password-stdin', 'cache']);
+
+const camel = (flag: string): string => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+export function defaultCliOptions(): CliOptions {
+  return { load: false, json: false, verbose: false, help: false, push: [], tlsVerify: true, registryPasswordStdin: false, format: 'auto', cache: true };
+}
 
 export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptions; raw: RawAttributes } {
-  const options: CliOptions = { load: false, json: false, verbose: false, help: false };
+  const options = defaultCliOptions();
   const raw: RawAttributes = new Map();
   const table: Record<string, { kind: { type: string } }> = FUNCTIONS[fn];
   for (let i = 0; i < argv.length; i++) {
@@ -43,16 +60,23 @@ export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptio
       i++;
       return next;
     };
+    if (key === 'no-cache') {
+      options.cache = false;
+      continue;
+    }
     if (CLI_BOOL_FLAGS.has(key)) {
-      if (value !== undefined && !/^(true|false)$/.test(value)) throw new UsageError(`--${key} takes no value`);
-      (options as unknown as Record<string, boolean>)[key] = value !== 'false';
+      if (value === undefined && /^(true|false)$/.test(argv[i + 1] ?? '')) value = argv[++i];
+      if (value !== undefined && !/^(true|false)$/.test(value)) throw new UsageError(`--${key} takes true or false`);
+      (options as unknown as Record<string, boolean>)[camel(key)] = value !== 'false';
       continue;
     }
     if (CLI_VALUE_FLAGS.has(key)) {
       const v = takeValue();
-      if (key === 'out') options.out = v;
-      else if (key === 'spec') options.spec = v;
-      else options.workDir = v;
+      if (key === 'push') options.push.push(v);
+      else if (key === 'format') {
+        if (v !== 'auto' && v !== 'docker' && v !== 'oci') throw new UsageError(`--format takes auto, docker or oci, not '${v}'`);
+        options.format = v;
+      } else (options as unknown as Record<string, string>)[camel(key)] = v;
       continue;
     }
     // An attribute; unknown names are reported by the spec parser, which lists the known ones.

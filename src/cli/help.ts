@@ -9,12 +9,24 @@ Functions:
 ${Object.keys(FUNCTIONS).map((f) => `  ${f}`).join('\n')}
 Coming later: ${PLANNED_FUNCTIONS.join(', ')}
 
+Other commands:
+  prefetch --image-name N --image-tag T [--os --arch --final-image-name --final-image-tag]
+                print the pullImage attribute set for an image (like nix-prefetch-docker)
+  push ARCHIVE REF...      push an existing docker-archive (ours, dockerTools', docker save's)
+  manifest REF --platform-image REF...   one multi-arch index over images already pushed
+
 Attributes carry the dockerTools names (--name, --tag, --contents, --config, --maxLayers, ...).
 Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
   --spec FILE   a JSON object of attributes (flags override it)
   --out PATH    write the archive there (buildLayeredImage: default <name>.tar.gz)
   --load        load the image into Docker (DOCKER_HOST or the default socket)
   --json        print a JSON report on stdout
+  --push REF    push the image to a registry (repeatable; no archive needed)
+  --tls-verify false        plain HTTP / unverified TLS for registries
+  --registry-username U     with --registry-password-stdin or NIX_DOCKER_REGISTRY_PASSWORD
+                (otherwise credentials come from the Docker config, as docker login left them)
+  --format oci  push an OCI manifest (zstd layers always do)
+  --cache-dir D / --no-cache / --cache-budget 8G   the layer cache (default $XDG_CACHE_HOME/nix-docker)
   --work-dir D  where temporary files go (default: the system temp dir)
   -v            verbose
 

@@ -8,10 +8,16 @@ import { parseArgs, type CliOptions } from './args.ts';
 import { usage, functionHelp } from './help.ts';
 import { FUNCTIONS, functionName, parseSpec, readSpecFile, UsageError, type RawAttributes } from '../spec/index.ts';
 import { extensionFor } from '../compress/index.ts';
-import { planLayeredImage } from '../functions/layeredImage.ts';
-import { deliver } from '../functions/deliver.ts';
-import { storeDir } from '../nix/index.ts';
+import { build } from '../functions/build.ts';
+import { parsePushRefs } from '../sinks/push.ts';
+import { defaultLocalCacheDir, localDirCache, parseSize } from '../cache/index.ts';
 import { stderrLogger } from '../util/log.ts';
+import { pullImage, type PullImageSpec } from '../functions/pullImage.ts';
+import { runPrefetchCli } from '../functions/prefetch.ts';
+import { dockerLoad } from '../sinks/dockerLoad.ts';
+import { pushArchive, pushManifestIndex } from './registryCommands.ts';
+import type { Compressor } from '../spec/attributes.ts';
+import fs from 'node:fs';
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +50,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`nix-docker ${VERSION}\n`);
     return 0;
   }
+  if (first === 'prefetch') return runPrefetchCli(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  if (first === 'push' || first === 'manifest') return registryCommand(first, rest);
   const fn = functionName(first);
   const { options, raw: flags } = parseArgs(fn, rest);
   if (options.help) {
@@ -53,34 +61,94 @@ async function run(argv: string[]): Promise<number> {
   const raw: RawAttributes = options.spec ? readSpecFile(options.spec) : new Map();
   for (const [k, v] of flags) raw.set(k, v);
   const spec = parseSpec(fn, raw);
+  if (fn === 'pullImage') return pull(spec as unknown as PullImageSpec, options);
 
-  const toStdout = fn === 'streamLayeredImage' && !options.out && !options.load;
+  const toStdout = fn === 'streamLayeredImage' && !options.out && !options.load && options.push.length === 0;
   if (toStdout && options.json) throw new UsageError('--json needs --out or --load here: stdout carries the archive');
   if (toStdout && process.stdout.isTTY) throw new UsageError('refusing to write an image archive to a terminal; pipe it or use --out');
-  const out = options.out ?? (fn !== 'streamLayeredImage' && !toStdout ? `${spec.name}${extensionFor(spec.compressor)}` : undefined);
+  // buildLayeredImage/buildImage write a file by default, unless the image only goes to registries.
+  const out = options.out ?? (fn !== 'streamLayeredImage' && options.push.length === 0 ? `${spec.name}${extensionFor(spec.compressor)}` : undefined);
   if (out) await checkWritableDir(out);
 
+  const pushRefs = options.push;
+  parsePushRefs(pushRefs, '--push');
   const log = stderrLogger(options.verbose);
-  const workDir = await fsp.mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'nix-docker-'));
-  try {
-    const plan = await planLayeredImage(spec, { workDir, log, now: new Date(), storeDir: await storeDir() });
-    const result = await deliver(plan, {
-      out,
-      stdout: toStdout ? process.stdout : undefined,
-      load: options.load,
-      compressor: spec.compressor,
-      log,
-    }).finally(() => plan.dispose());
-    if (options.json) {
-      const report = { function: fn, ...result, storeLayers: plan.storeLayers, passthru: spec.passthru ?? undefined };
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else if (out) {
-      log.info(`Wrote ${result.image} to ${result.archive}`);
-    }
-    return 0;
-  } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+  const auth = await registryAuth(options);
+  const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: parseSize(options.cacheBudget) } : {}) }) : undefined;
+  const report = await build({
+    spec,
+    out,
+    stdout: toStdout ? process.stdout : undefined,
+    load: options.load,
+    push: pushRefs.length ? { refs: pushRefs, settings: { tlsVerify: options.tlsVerify, format: options.format, auth, env: process.env } } : undefined,
+    cache,
+    tmpDir: options.workDir ?? os.tmpdir(),
+    log,
+  });
+  await cache?.flush();
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...report, cache: cache?.stats() }, null, 2)}\n`);
+  else if (out) log.info(`Wrote ${report.image} to ${report.archive}`);
+  return 0;
+}
+
+/** Registry credentials: --registry-username with the password on stdin or in NIX_DOCKER_REGISTRY_PASSWORD; else the Docker config. */
+async function registryAuth(options: CliOptions): Promise<{ username: string; password: string } | undefined> {
+  if (!options.registryUsername) return undefined;
+  const password = options.registryPasswordStdin ? (await readStdin()).replace(/\r?\n$/, '') : process.env.NIX_DOCKER_REGISTRY_PASSWORD;
+  if (!password) throw new UsageError('--registry-username needs a password: --registry-password-stdin, or NIX_DOCKER_REGISTRY_PASSWORD');
+  return { username: options.registryUsername, password };
+}
+
+async function pull(spec: PullImageSpec, options: CliOptions): Promise<number> {
+  const log = stderrLogger(options.verbose);
+  const result = await pullImage(spec, { log, out: options.out, env: process.env });
+  if (options.load) for (const l of await dockerLoad(fs.createReadStream(result.archive))) log.info(`Loaded image: ${l}`);
+  if (options.push.length) {
+    await pushArchive(result.archive, options.push, { compressor: 'gz', tlsVerify: options.tlsVerify, format: options.format, auth: await registryAuth(options), env: process.env, log });
   }
+  if (options.json) process.stdout.write(`${JSON.stringify({ function: 'pullImage', ...result }, null, 2)}\n`);
+  else log.info(`Wrote ${result.imageName}:${result.imageTag} to ${result.archive}`);
+  return 0;
+}
+
+/** `push ARCHIVE REF...` and `manifest REF --platform-image REF...`. */
+async function registryCommand(cmd: 'push' | 'manifest', argv: string[]): Promise<number> {
+  const positional: string[] = [];
+  const images: string[] = [];
+  let compressor: Compressor = 'gz';
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--platform-image') images.push(argv[++i] ?? '');
+    else if (a.startsWith('--platform-image=')) images.push(a.slice('--platform-image='.length));
+    else if (a === '--compressor' || a.startsWith('--compressor=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v !== 'gz' && v !== 'zstd' && v !== 'none') throw new UsageError(`--compressor takes none, gz or zstd, not '${v}'`);
+      compressor = v;
+    } else if (a.startsWith('-')) rest.push(a, ...(/^--(registry-username|format)$/.test(a) ? [argv[++i] ?? ''] : []));
+    else positional.push(a);
+  }
+  const { options } = parseArgs('buildLayeredImage', rest);
+  const log = stderrLogger(options.verbose);
+  const settings = { tlsVerify: options.tlsVerify, format: options.format, auth: await registryAuth(options), env: process.env, log };
+  let report: unknown;
+  if (cmd === 'push') {
+    const [archive, ...refs] = positional;
+    if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false]');
+    report = await pushArchive(archive, refs, { ...settings, compressor });
+  } else {
+    const [target] = positional;
+    if (!target || positional.length > 1) throw new UsageError('usage: nix-docker manifest TARGET --platform-image REF [--platform-image REF ...]');
+    report = await pushManifestIndex(target, images, settings, log);
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk.toString();
+  return text;
 }
 
 async function checkWritableDir(out: string): Promise<void> {

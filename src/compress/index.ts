@@ -16,14 +16,44 @@ import { zstdFrames } from './zstdFrames.ts';
  * A member boundary: the compressor ends its current block here. The archive writer puts
  * one before and after every layer's bytes, so a layer is a whole run of members, the
  * same bytes wherever it sits in an archive (and a compressed layer blob of its own).
+ * `segment` names the bytes up to the next boundary, so their compressed form can be
+ * picked out of the output (to keep in the layer cache).
  */
-export const FLUSH: unique symbol = Symbol('flush');
-export type Flush = typeof FLUSH;
-export type Segmented = AsyncIterable<Uint8Array | Flush>;
+export interface Boundary {
+  readonly boundary: true;
+  readonly segment?: string;
+}
+export const FLUSH: Boundary = Object.freeze({ boundary: true });
+export type Flush = Boundary;
 
-/** Drops the member boundaries, for consumers of plain bytes. */
+/**
+ * Bytes already compressed as the compressor would have compressed them (a cached
+ * layer): passed through when the stream is compressed with `compression`; `plain`
+ * gives the uncompressed bytes for any other consumer.
+ */
+export interface Precompressed {
+  readonly precompressed: Compressor;
+  chunks(): AsyncIterable<Uint8Array>;
+  plain(): AsyncIterable<Uint8Array>;
+}
+
+export type StreamItem = Uint8Array | Boundary | Precompressed;
+export type Segmented = AsyncIterable<StreamItem>;
+
+function isBoundary(item: StreamItem): item is Boundary {
+  return (item as Boundary).boundary === true;
+}
+function isPrecompressed(item: StreamItem): item is Precompressed {
+  return (item as Precompressed).precompressed !== undefined;
+}
+
+/** Plain bytes only: boundaries dropped, precompressed runs decompressed. */
 export async function* bytesOnly(source: Segmented): AsyncGenerator<Uint8Array> {
-  for await (const c of source) if (c !== FLUSH) yield c;
+  for await (const c of source) {
+    if (isBoundary(c)) continue;
+    if (isPrecompressed(c)) yield* c.plain();
+    else yield c;
+  }
 }
 
 export interface CompressOptions {
@@ -32,10 +62,15 @@ export interface CompressOptions {
   /** Blocks compressing at once; bounds memory to about 2 × blockSize × parallel. */
   parallel?: number;
   level?: number;
+  /** Sees every output chunk just before it is yielded, with the segment its input came from. */
+  tap?(segment: string | undefined, bytes: Uint8Array): void;
 }
 
-export const DEFAULT_LEVEL = { gz: 6, zstd: 3 } as const;
-const DEFAULT_BLOCK = 4 << 20;
+// Measured here on shared libraries (one core): gzip 3 runs at 97 MB/s for a 0.321 ratio
+// where gzip 6 (pigz's default) gives 48 MB/s for 0.305; zstd 1 at 308 MB/s for 0.320
+// where zstd 3 gives 207 MB/s for 0.280. Twice the speed for a few percent of size.
+export const DEFAULT_LEVEL = { gz: 3, zstd: 1 } as const;
+export const DEFAULT_BLOCK = 4 << 20;
 
 const gzip = promisify(zlib.gzip);
 const zstdCompress = promisify(zlib.zstdCompress);
@@ -62,42 +97,63 @@ export async function* compressStream(
   }
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
   const parallel = Math.max(1, opts.parallel ?? cpus().length + 1);
-  const pending: Promise<Buffer>[] = [];
-  let parts: Uint8Array[] = [];
+  // Block buffers are reused once their compression is done: memory stays at about
+  // (parallel + 1) blocks in and out, whatever the image size.
+  const spare: Buffer[] = [];
+  const pending: { job: Promise<Buffer>; segment: string | undefined }[] = [];
+  let block: Buffer = Buffer.allocUnsafe(blockSize);
   let filled = 0;
+  let segment: string | undefined;
 
   const submit = (): void => {
-    const block = parts.length === 1 ? parts[0]! : Buffer.concat(parts, filled);
-    const job = compressBlock(kind, block, opts.level);
-    job.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
-    pending.push(job);
-    parts = [];
+    const input = block;
+    const job = compressBlock(kind, input.subarray(0, filled), opts.level);
+    job.then(
+      () => spare.push(input),
+      () => {}, // awaited in order below; avoid an unhandled rejection meanwhile
+    );
+    pending.push({ job, segment });
+    block = spare.pop() ?? Buffer.allocUnsafe(blockSize);
     filled = 0;
+  };
+  let produced = false;
+  const next = async (): Promise<Buffer> => {
+    const { job, segment: of } = pending.shift()!;
+    const out = await job;
+    produced = true;
+    opts.tap?.(of, out);
+    return out;
   };
 
   for await (const item of source) {
-    if (item === FLUSH) {
-      if (filled > 0) {
-        submit();
-        while (pending.length >= parallel) yield await pending.shift()!;
+    if (isBoundary(item) || isPrecompressed(item)) {
+      if (filled > 0) submit();
+      if (isBoundary(item)) {
+        while (pending.length >= parallel) yield await next();
+        segment = item.segment;
+        continue;
       }
+      // A run compressed earlier goes out in order: everything before it first.
+      while (pending.length > 0) yield await next();
+      produced = true;
+      if (item.precompressed === kind) yield* item.chunks();
+      else for await (const c of compressStream(item.plain(), kind, { ...opts, tap: undefined })) yield c;
       continue;
     }
-    let chunk = item;
-    while (chunk.length > 0) {
-      const take = Math.min(blockSize - filled, chunk.length);
-      // Copy: the producer may reuse its buffers once we move on.
-      parts.push(Buffer.from(chunk.subarray(0, take)));
+    for (let off = 0; off < item.length; ) {
+      const take = Math.min(blockSize - filled, item.length - off);
+      block.set(item.subarray(off, off + take), filled);
       filled += take;
-      chunk = chunk.subarray(take);
+      off += take;
       if (filled === blockSize) {
         submit();
-        while (pending.length >= parallel) yield await pending.shift()!;
+        while (pending.length >= parallel) yield await next();
       }
     }
   }
-  if (filled > 0 || pending.length === 0) submit();
-  while (pending.length > 0) yield await pending.shift()!;
+  // An empty input still gives a valid (empty) stream: one member of nothing.
+  if (filled > 0 || (!produced && pending.length === 0)) submit();
+  while (pending.length > 0) yield await next();
 }
 
 export function extensionFor(kind: Compressor): string {

@@ -100,7 +100,8 @@ export function withDevices(tar: PlannedTar, devices: ReadonlyMap<string, FakedD
           pos += BLOCK;
         }
         const ready = done ? buf.length : pos;
-        carry = buf.subarray(ready);
+        // Copied: a chunk is only valid until the next one is asked for (see PlannedTar).
+        carry = Buffer.from(buf.subarray(ready));
         if (ready > 0) yield buf.subarray(0, ready);
       }
       if (carry.length > 0) yield carry;

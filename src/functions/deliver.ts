@@ -10,6 +10,9 @@ import type { Writable } from 'node:stream';
 import { bytesOnly, compressStream, decompressStream } from '../compress/index.ts';
 import { dockerArchive, type ArchiveResult } from '../image/dockerArchive.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
+import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import type { LayerCache } from '../cache/index.ts';
+import { SegmentRecorder } from './layerCache.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import type { Logger } from '../util/log.ts';
 import type { ImagePlan } from './layeredImage.ts';
@@ -20,6 +23,10 @@ export interface DeliverOptions {
   load: boolean;
   compressor: Compressor;
   log: Logger;
+  /** Layers newly compressed into `out` are kept here (the cache the plan looked up). */
+  cache?: LayerCache;
+  /** Registry references to push the image to, and how. */
+  push?: { refs: string[]; settings: Omit<PushSettings, 'compressor' | 'log'> };
 }
 
 export interface LayerReport {
@@ -27,6 +34,11 @@ export interface LayerReport {
   paths: string[];
   size: number;
   member: string;
+  /** The compressed blob's digest and size, when the layer was compressed or cached. */
+  digest?: string;
+  compressedSize?: number;
+  /** Taken from the layer cache: neither tarred nor compressed. */
+  cached: boolean;
 }
 
 export interface BuildResult {
@@ -38,11 +50,14 @@ export interface BuildResult {
   configDigest: string;
   layers: LayerReport[];
   loaded: string[];
+  pushed: PushedImage[];
+  /** Layers whose bytes this run produced (tarred, copied); the rest came from the cache. */
+  produced: number;
 }
 
 async function writeAll(source: AsyncIterable<Uint8Array>, dest: Writable): Promise<void> {
   for await (const chunk of source) {
-    if (!dest.write(chunk)) await once(dest, 'drain');
+    await new Promise<void>((resolve, reject) => dest.write(chunk, (err) => (err ? reject(err) : resolve())));
   }
 }
 
@@ -65,32 +80,63 @@ export async function writeFileAtomic(file: string, source: AsyncIterable<Uint8A
 export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<BuildResult> {
   const { log } = opts;
   let result: ArchiveResult | undefined;
-  const archive = () =>
+  let produced = 0;
+  const archive = (compressor: Compressor) =>
     dockerArchive({
       layers: plan.layers,
       mtime: plan.mtime,
       makeConfig: plan.makeConfig,
       repoTag: plan.repoTag,
-      onLayer: (i, layer) => log.info(`Creating layer ${i + 1} from paths: ${JSON.stringify(layer.paths)}`),
+      compressor,
+      onLayer: (i, layer) => log.info(`${layer.cached && compressor === layer.cached.compression ? 'Reusing cached' : 'Creating'} layer ${i + 1} from paths: ${JSON.stringify(layer.paths)}`),
+      onProduced: () => produced++,
       onDone: (r) => (result = r),
     });
 
+  const recorder = new SegmentRecorder();
   let loaded: string[] = [];
   if (opts.out) {
-    await log.group(`Writing ${opts.out}`, () => writeFileAtomic(opts.out!, compressStream(archive(), opts.compressor)));
+    const out = opts.out;
+    await log.group(`Writing ${out}`, () => writeFileAtomic(out, recorder.track(compressStream(archive(opts.compressor), opts.compressor, { tap: recorder.tap }))));
     if (opts.load) {
       // Docker reads gzip but not every engine reads a zstd archive: send it plain.
-      const body = decompressStream(fs.createReadStream(opts.out), opts.compressor);
+      const body = decompressStream(fs.createReadStream(out), opts.compressor);
       loaded = await log.group('Loading into Docker', () => dockerLoad(body));
     }
   } else if (opts.load) {
-    loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive())));
+    loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive('none'))));
   } else if (opts.stdout) {
-    await writeAll(compressStream(archive(), opts.compressor), opts.stdout);
+    await writeAll(compressStream(archive(opts.compressor), opts.compressor), opts.stdout);
   }
-  if (!result) throw new Error('the archive was not completed');
-  const r = result as ArchiveResult;
-  const configHex = r.configDigest.slice('sha256:'.length);
+  const r = result as ArchiveResult | undefined;
+  if ((opts.out || opts.load || opts.stdout) && !r) throw new Error('the archive was not completed');
+  if (r && opts.out && opts.cache && opts.compressor !== 'none') {
+    const kept = await recorder.keep(opts.cache, path.resolve(opts.out), opts.compressor, r.layers);
+    if (kept) log.debug(`kept ${kept} new layer(s) in the layer cache`);
+  }
+
+  // Push: layers already compressed into the output (or cached) go by their known digest.
+  let pushed: PushedImage[] = [];
+  if (opts.push && opts.push.refs.length > 0) {
+    const known = new Map((r?.layers ?? []).map((l) => [l.member, l.diffId]));
+    const layers: PushLayer[] = plan.layers.map((layer) => {
+      const diffId = layer.diffId ?? known.get(layer.member);
+      if (layer.cached && layer.cached.compression === opts.compressor) {
+        const c = layer.cached;
+        return { ...layer, diffId: c.diffId, blob: { digest: c.digest, size: c.compressedSize, compression: c.compression, open: () => c.chunks() } };
+      }
+      const seg = opts.out && opts.compressor !== 'none' ? recorder.find(layer.member) : undefined;
+      if (seg && diffId && opts.out) {
+        const file = path.resolve(opts.out);
+        return { ...layer, diffId, blob: { digest: seg.digest, size: seg.size, compression: opts.compressor, open: () => fs.createReadStream(file, { start: seg.offset, end: seg.offset + seg.size - 1 }) } };
+      }
+      return { ...layer, diffId };
+    });
+    pushed = await pushToRegistries({ layers, makeConfig: plan.makeConfig }, opts.push.refs, { ...opts.push.settings, compressor: opts.compressor, log });
+  }
+
+  const configDigest = r?.configDigest ?? pushedConfigDigest(pushed);
+  const configHex = configDigest.slice('sha256:'.length);
   const imageTag = plan.imageTag(configHex);
   for (const l of loaded) log.info(`Loaded image: ${l}`);
   return {
@@ -99,8 +145,21 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
     image: `${plan.imageName}:${imageTag}`,
     archive: opts.out ? path.resolve(opts.out) : null,
     compressor: opts.compressor,
-    configDigest: r.configDigest,
-    layers: r.layers.map((l) => ({ diffId: l.diffId, paths: l.paths, size: l.size, member: l.member })),
+    configDigest,
+    layers: (r?.layers ?? []).map((l) => {
+      const seg = recorder.find(l.member);
+      const cached = plan.layers.find((p) => p.member === l.member)?.cached;
+      const blob = seg ?? (cached && l.cached ? { digest: cached.digest, size: cached.compressedSize } : undefined);
+      return { diffId: l.diffId, paths: l.paths, size: l.size, member: l.member, cached: l.cached, ...(blob ? { digest: blob.digest, compressedSize: blob.size } : {}) };
+    }),
     loaded,
+    pushed,
+    produced,
   };
+}
+
+function pushedConfigDigest(pushed: PushedImage[]): string {
+  const digest = pushed[0]?.configDigest;
+  if (!digest) throw new Error('nothing was written, loaded or pushed');
+  return digest;
 }

@@ -17,12 +17,18 @@ import { availableLayers, nixpkgsImageRoots, parseLayeringStrategy, planLayers }
 import { closureGraph, NixPathError, realise, storePathsInConfig, writeNixDb } from '../nix/index.ts';
 import { buildCustomisationLayer, CustomisationError, ScriptError } from '../custom/index.ts';
 import type { Ownership } from '../model.ts';
+import type { LayerCache } from '../cache/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
+import { layerCacheKey, lookupLayers } from './layerCache.ts';
 
 export interface BuildContext {
   workDir: string;
   log: Logger;
   now: Date;
   storeDir: string;
+  /** The layer cache, and the compression its entries must have (the output's). */
+  cache?: LayerCache;
+  compressor?: Compressor;
 }
 
 export interface ImagePlan {
@@ -33,7 +39,7 @@ export interface ImagePlan {
   layers: ArchiveLayer[];
   /** Store paths per store layer, in order (reported in --json). */
   storeLayers: string[][];
-  makeConfig(layers: LayerRecord[]): Record<string, unknown>;
+  makeConfig(layers: LayerRecord[]): Record<string, unknown> | Uint8Array;
   repoTag(configDigestHex: string): string;
   imageTag(configDigestHex: string): string;
   /** Removes the temporary trees the layers read from; call once the archive is written. */
@@ -100,29 +106,51 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
     });
   }
 
-  const layers: ArchiveLayer[] = [];
-  for (const l of base?.layers ?? []) {
-    layers.push({
-      member: `${l.diffId.slice('sha256:'.length)}/layer.tar`,
-      size: l.size,
-      chunks: fileRange(l.file, l.offset, l.size),
-      diffId: l.diffId,
-      paths: [l.member],
-    });
-  }
-  for (const paths of storeLayers) {
-    const tar = await planStoreLayer(paths, own);
-    layers.push({ member: `${storeLayerKey(paths, own)}/layer.tar`, size: tar.size, chunks: () => tar.chunks(), paths });
-  }
   const customKey = createHash('sha256')
     .update(JSON.stringify({ format: 'customisation/1', contents, refs: custom.storeRefs, spec: [spec.extraCommands, spec.fakeRootCommands, spec.enableFakechroot, spec.includeNixDB] }))
     .digest('hex');
-  layers.push({
-    member: `${customKey}/layer.tar`,
-    size: custom.tar.size,
-    chunks: () => custom.tar.chunks(),
-    paths: [`${spec.name}-customisation-layer`],
+  // One cache lookup for every layer; a hit is neither planned (lstat) nor tarred.
+  const baseKeys = (base?.layers ?? []).map((l) => `base:${l.diffId}`);
+  const storeKeys = storeLayers.map((paths) => storeLayerKey(paths, own));
+  const hits = await lookupLayers(ctx.cache, ctx.compressor ?? 'none', [...baseKeys, ...storeKeys, customKey]);
+  const withCache = (contentKey: string, layer: ArchiveLayer): ArchiveLayer => {
+    const hit = hits.get(contentKey);
+    const cacheKey = ctx.cache && ctx.compressor && ctx.compressor !== 'none' ? layerCacheKey(contentKey, ctx.compressor) : undefined;
+    return { ...layer, cacheKey, ...(hit && hit.size === layer.size ? { cached: hit } : {}) };
+  };
+
+  const layers: ArchiveLayer[] = [];
+  (base?.layers ?? []).forEach((l, i) => {
+    layers.push(
+      withCache(baseKeys[i]!, {
+        member: `${l.diffId.slice('sha256:'.length)}/layer.tar`,
+        size: l.size,
+        chunks: fileRange(l.file, l.offset, l.size),
+        diffId: l.diffId,
+        paths: [l.member],
+      }),
+    );
   });
+  for (const [i, paths] of storeLayers.entries()) {
+    const key = storeKeys[i]!;
+    const hit = hits.get(key);
+    const member = `${key}/layer.tar`;
+    if (hit) {
+      // Planned only if its bytes are wanted uncompressed after all.
+      layers.push(withCache(key, { member, size: hit.size, chunks: async function* () { yield* (await planStoreLayer(paths, own)).chunks(); }, paths }));
+      continue;
+    }
+    const tar = await planStoreLayer(paths, own);
+    layers.push(withCache(key, { member, size: tar.size, chunks: () => tar.chunks(), paths }));
+  }
+  layers.push(
+    withCache(customKey, {
+      member: `${customKey}/layer.tar`,
+      size: custom.tar.size,
+      chunks: () => custom.tar.chunks(),
+      paths: [`${spec.name}-customisation-layer`],
+    }),
+  );
 
   const imageName = spec.name.toLowerCase();
   const imageTag = (hex: string) => spec.tag ?? contentTag(hex);

@@ -24,6 +24,8 @@ export interface BaseLayer {
 export interface BaseImage {
   /** The whole image config JSON of the chosen image. */
   config: Record<string, unknown>;
+  /** Its exact bytes (pushing an archive keeps the image id). */
+  configBytes: Buffer;
   layers: BaseLayer[];
   repoTags: string[];
 }
@@ -84,18 +86,22 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
     }
     return fail(`member '${name}': too many links`);
   };
-  const readJson = async (name: string): Promise<unknown> => {
+  const readBytes = async (name: string): Promise<Buffer> => {
     const m = resolve(name);
     if (m.size > 64 << 20) fail(`'${name}' is too large`);
     const buf = Buffer.alloc(m.size);
     const fh = await fsp.open(file, 'r');
     await fh.read(buf, 0, m.size, m.offset).finally(() => fh.close());
+    return buf;
+  };
+  const parseJson = (name: string, buf: Buffer): unknown => {
     try {
       return JSON.parse(buf.toString('utf8'));
     } catch {
       return fail(`'${name}' is not valid JSON`);
     }
   };
+  const readJson = async (name: string): Promise<unknown> => parseJson(name, await readBytes(name));
 
   let entries: ManifestEntry[];
   if (byName.has('manifest.json')) {
@@ -112,7 +118,8 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
   }
 
   const entry = pickImage(entries, opts, fail);
-  const config = (await readJson(entry.Config)) as Record<string, unknown>;
+  const configBytes = await readBytes(entry.Config);
+  const config = parseJson(entry.Config, configBytes) as Record<string, unknown>;
   const diffIds = (config?.rootfs as { diff_ids?: unknown } | undefined)?.diff_ids;
   if (!Array.isArray(diffIds) || diffIds.length !== entry.Layers.length) {
     fail(`config lists ${Array.isArray(diffIds) ? diffIds.length : 'no'} diff_ids for ${entry.Layers.length} layers`);
@@ -123,7 +130,7 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
     const m = resolve(name);
     return { member: name, diffId, file, offset: m.offset, size: m.size };
   });
-  return { config, layers, repoTags: entry.RepoTags ?? [] };
+  return { config, configBytes, layers, repoTags: entry.RepoTags ?? [] };
 }
 
 function pickImage(entries: ManifestEntry[], opts: BaseImageOptions, fail: (why: string) => never): ManifestEntry {

@@ -7,10 +7,11 @@
 // of by its digest, so every layer is read and tarred exactly once; its diff_id is
 // hashed on the way through and lands in the config, which comes after the layers.
 
-import { createHash } from 'node:crypto';
+import { defaultHashPool, type HashPool } from '../util/hashPool.ts';
 import fs from 'node:fs';
 import { encodeFileHeader, endOfArchive, padding } from '../tar/index.ts';
-import { FLUSH, type Flush } from '../compress/index.ts';
+import { FLUSH, type StreamItem } from '../compress/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
 import { jsonBytes, manifestJson, sha256Hex, type LayerRecord } from './config.ts';
 
 export interface ArchiveLayer {
@@ -22,13 +23,25 @@ export interface ArchiveLayer {
   diffId?: string;
   /** History: the store paths it holds, or the base member. */
   paths: string[];
+  /** Names the layer's compressed bytes for the layer cache (its key); unset: not cached. */
+  cacheKey?: string;
+  /** The layer as the cache holds it, compressed: used when the archive is compressed the same way. */
+  cached?: CachedBlob;
+}
+
+export interface CachedBlob {
+  compression: Compressor;
+  diffId: string;
+  digest: string;
+  compressedSize: number;
+  chunks(): AsyncIterable<Uint8Array>;
 }
 
 export interface ArchiveResult {
   configDigest: string; // sha256:<hex>
   configMember: string;
   repoTag: string;
-  layers: (LayerRecord & { member: string; size: number })[];
+  layers: (LayerRecord & { member: string; size: number; cacheKey?: string; cached: boolean })[];
   manifest: Buffer;
   config: Buffer;
 }
@@ -36,60 +49,93 @@ export interface ArchiveResult {
 export interface ArchiveOptions {
   layers: Iterable<ArchiveLayer> | AsyncIterable<ArchiveLayer>;
   mtime: number;
-  /** Builds the image config once every diff_id is known. */
-  makeConfig(layers: LayerRecord[]): Record<string, unknown>;
+  /** Builds the image config once every diff_id is known: a value (written as Python's json.dumps) or its exact bytes. */
+  makeConfig(layers: LayerRecord[]): Record<string, unknown> | Uint8Array;
   /** The repo tag, which may derive from the config digest (tag = null). */
   repoTag(configDigestHex: string): string;
   onLayer?(index: number, layer: ArchiveLayer): void;
+  /** Where layer digests are computed (worker threads by default). */
+  hashes?: HashPool;
+  /** How the consumer compresses the archive: cached layers compressed the same way pass straight through. */
+  compressor?: Compressor;
+  /** Counts the layers whose bytes were produced (tarred or copied) rather than taken from the cache. */
+  onProduced?(layer: ArchiveLayer): void;
   onDone?(result: ArchiveResult): void;
 }
 
 /** Yields the bytes of a docker-archive. */
-export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<Uint8Array | Flush> {
+export async function* dockerArchive(opts: ArchiveOptions): AsyncGenerator<StreamItem> {
   let offset = 0;
   const emit = (b: Uint8Array): Uint8Array => {
     offset += b.length;
     return b;
   };
-  const records: ArchiveResult['layers'] = [];
-  const written = new Map<string, string>(); // member → diff_id
+  const hashes = opts.hashes ?? defaultHashPool();
+  // Digests finish on the workers while later layers stream; the config waits for all.
+  const records: (Omit<ArchiveResult['layers'][number], 'diffId'> & { diffId: Promise<string> })[] = [];
+  const written = new Map<string, Promise<string>>(); // member → diff_id
   let index = 0;
   for await (const layer of opts.layers) {
     opts.onLayer?.(index++, layer);
     const seen = written.get(layer.member);
+    const record = { paths: layer.paths, member: layer.member, size: layer.size, cacheKey: layer.cacheKey };
     if (seen !== undefined) {
-      records.push({ diffId: seen, paths: layer.paths, member: layer.member, size: layer.size });
+      records.push({ ...record, diffId: seen, cached: layer.cached !== undefined });
       continue;
     }
     yield emit(encodeFileHeader({ name: layer.member, size: layer.size, mtime: opts.mtime }));
-    yield FLUSH;
-    const hash = createHash('sha256');
+    const cached = layer.cached;
+    if (cached && opts.compressor === cached.compression) {
+      // Straight from the cache: no tar, no hash, no compression.
+      yield FLUSH;
+      yield { precompressed: cached.compression, chunks: () => cached.chunks(), plain: () => layer.chunks() };
+      offset += layer.size;
+      yield FLUSH;
+      yield emit(padding(layer.size));
+      const diffId = Promise.resolve(cached.diffId);
+      written.set(layer.member, diffId);
+      records.push({ ...record, diffId, cached: true });
+      continue;
+    }
+    opts.onProduced?.(layer);
+    // The boundary names the layer's bytes, so their compressed form can be found in the output.
+    yield { boundary: true, segment: layer.member };
+    const hash = hashes.start();
     let n = 0;
     for await (const chunk of layer.chunks()) {
-      hash.update(chunk);
+      const wait = hash.update(chunk);
       n += chunk.length;
       yield emit(chunk);
+      if (wait) await wait;
     }
     if (n !== layer.size) throw new Error(`layer ${layer.member}: wrote ${n} bytes, planned ${layer.size}`);
     yield FLUSH;
     yield emit(padding(n));
-    const diffId = `sha256:${hash.digest('hex')}`;
-    if (layer.diffId !== undefined && layer.diffId !== diffId) {
-      throw new Error(`layer ${layer.member}: content hashes to ${diffId}, but the image config says ${layer.diffId}`);
-    }
+    const expected = layer.diffId;
+    const member = layer.member;
+    const diffId = hash.digest().then((hex) => {
+      const actual = `sha256:${hex}`;
+      if (expected !== undefined && expected !== actual) {
+        throw new Error(`layer ${member}: content hashes to ${actual}, but the image config says ${expected}`);
+      }
+      return actual;
+    });
+    diffId.catch(() => {}); // awaited below, after the last layer
     written.set(layer.member, diffId);
-    records.push({ diffId, paths: layer.paths, member: layer.member, size: layer.size });
+    records.push({ ...record, diffId, cached: false });
   }
 
-  const config = jsonBytes(opts.makeConfig(records));
+  const done = await Promise.all(records.map(async (r) => ({ ...r, diffId: await r.diffId })));
+  const made = opts.makeConfig(done);
+  const config = made instanceof Uint8Array ? Buffer.from(made) : jsonBytes(made);
   const configHex = sha256Hex(config);
   const configMember = `${configHex}.json`;
   yield* file(configMember, config);
   const repoTag = opts.repoTag(configHex);
-  const manifest = manifestJson([{ Config: configMember, RepoTags: [repoTag], Layers: records.map((r) => r.member) }]);
+  const manifest = manifestJson([{ Config: configMember, RepoTags: [repoTag], Layers: done.map((r) => r.member) }]);
   yield* file('manifest.json', manifest);
   yield emit(endOfArchive(offset));
-  opts.onDone?.({ configDigest: `sha256:${configHex}`, configMember, repoTag, layers: records, manifest, config });
+  opts.onDone?.({ configDigest: `sha256:${configHex}`, configMember, repoTag, layers: done, manifest, config });
 
   function* file(name: string, data: Buffer): Generator<Uint8Array> {
     yield emit(encodeFileHeader({ name, size: data.length, mtime: opts.mtime }));

@@ -10,6 +10,21 @@ export interface TarMember {
   linkname: string;
   offset: number; // of the data
   size: number;
+  /** Permission bits and owner as the header (or its pax record) gives them. */
+  mode: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  /** Device numbers of char ('3') and block ('4') members; 0 otherwise. */
+  devmajor: number;
+  devminor: number;
+}
+
+/** A part of a file holding a tar (a layer inside a docker-archive). */
+export interface ByteRange {
+  offset: number;
+  size: number;
 }
 
 const BLOCK = 512;
@@ -56,14 +71,14 @@ function paxRecords(data: Buffer): Map<string, string> {
   return out;
 }
 
-/** Lists the members of an uncompressed tar file. */
-export async function indexTar(file: string): Promise<TarMember[]> {
+/** Lists the members of an uncompressed tar file (or of the tar at `range` inside it). */
+export async function indexTar(file: string, range?: ByteRange): Promise<TarMember[]> {
   const fh = await fs.open(file, 'r');
   try {
-    const { size: fileSize } = await fh.stat();
+    const fileSize = range ? range.offset + range.size : (await fh.stat()).size;
     const members: TarMember[] = [];
     const header = Buffer.alloc(BLOCK);
-    let pos = 0;
+    let pos = range?.offset ?? 0;
     let longName: string | undefined;
     let longLink: string | undefined;
     let pax = new Map<string, string>();
@@ -102,7 +117,21 @@ export async function indexTar(file: string): Promise<TarMember[]> {
       const realSize = pax.has('size') ? Number(pax.get('size')) : size;
       if (realSize !== size) throw new Error('tar: pax size differs from header size');
       name = name.replace(/^(\.\/)+/, '');
-      members.push({ name, type: type === '\0' ? '0' : type, linkname, offset: dataOffset, size });
+      const num = (key: string, start: number, len: number): number => (pax.has(key) ? Number(pax.get(key)) : octal(header, start, len));
+      members.push({
+        name,
+        type: type === '\0' ? '0' : type,
+        linkname,
+        offset: dataOffset,
+        size,
+        mode: octal(header, 100, 8) & 0o7777,
+        uid: num('uid', 108, 8),
+        gid: num('gid', 116, 8),
+        uname: pax.get('uname') ?? field(header, 265, 32),
+        gname: pax.get('gname') ?? field(header, 297, 32),
+        devmajor: type === '3' || type === '4' ? octal(header, 329, 8) : 0,
+        devminor: type === '3' || type === '4' ? octal(header, 337, 8) : 0,
+      });
       longName = longLink = undefined;
       pax = new Map();
     }

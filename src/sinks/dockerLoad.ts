@@ -5,8 +5,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 
 export interface DockerEndpoint {
   socketPath?: string;
@@ -44,8 +42,15 @@ export async function dockerLoad(archive: AsyncIterable<Uint8Array>, ep: DockerE
     req.once('response', resolve);
     req.once('error', reject);
   });
-  const sent = pipeline(Readable.from(archive), req);
-  sent.catch(() => {}); // an engine that answers early (an error) stops reading; its answer says why
+  const sent = (async () => {
+    // Each chunk is written out before the next is asked for: chunks may be reused buffers.
+    for await (const chunk of archive) {
+      if (req.destroyed) return;
+      await new Promise<void>((resolve, reject) => req.write(chunk, (err) => (err ? reject(err) : resolve())));
+    }
+    req.end();
+  })();
+  sent.catch(() => req.destroy()); // an engine that answers early (an error) stops reading; its answer says why
   const res = await response;
   if (res.statusCode === 200) await sent;
   let body = '';

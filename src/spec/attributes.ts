@@ -72,19 +72,90 @@ const layered = {
   debug: bool('Print layering details.'),
 } satisfies Record<string, Attribute>;
 
+// buildImage takes exactly the documented arguments (nixpkgs' buildImage has no `...`).
+const { meta: _meta, ...buildImageCommon } = common;
+const buildImage = {
+  ...buildImageCommon,
+  fromImageName: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'With fromImageTag: which image of a multi-image fromImage archive to build on (default: the first).',
+  },
+  fromImageTag: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'With fromImageName: which image of a multi-image fromImage archive to build on (default: the first).',
+  },
+  copyToRoot: {
+    kind: { type: 'paths' },
+    default: null,
+    doc: 'Directories (store paths, installables) whose contents are copied into / of the new layer; their references join it.',
+  },
+  keepContentsDirlinks: bool('Keep symlinks to directories in copyToRoot as symlinks (rsync -K) instead of copying the directories (rsync -k).'),
+  runAsRoot: {
+    kind: { type: 'string', nullable: true },
+    default: null,
+    doc: 'Bash script run as root in a VM on the base layers plus the new layer (cwd /); needs QEMU and a kernel.',
+  },
+  extraCommands: str('Bash script run in the new layer directory (not as root, no VM), after runAsRoot.'),
+  diskSize: { kind: { type: 'int', min: 1 }, default: 1024, doc: 'Disk of the runAsRoot VM, in MiB.' },
+  buildVMMemorySize: { kind: { type: 'int', min: 1 }, default: 512, doc: 'Memory of the runAsRoot VM, in MiB.' },
+  uid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner uid of the files of the new layer (without runAsRoot).' },
+  gid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner gid of the files of the new layer (without runAsRoot).' },
+  includeNixDB: bool('Add the Nix database of the closure of copyToRoot at /nix/var/nix/db.'),
+  contents: { kind: { type: 'paths' }, default: null, doc: 'Deprecated: works as copyToRoot (with a warning).' },
+} satisfies Record<string, Attribute>;
+
+/** pullImage's attributes (nixpkgs manual, "pullImage"), in the shape of src/spec/attributes.ts. */
+export const PULL_IMAGE_ATTRIBUTES = {
+  imageName: {
+    kind: { type: 'string', nonEmpty: true },
+    required: true,
+    doc: 'The image to pull: [registry/]repository (Docker Hub by default, library/ for single names), without tag or digest.',
+  },
+  imageDigest: {
+    kind: { type: 'string', nonEmpty: true },
+    required: true,
+    doc: 'Digest (sha256:...) of the image manifest or manifest list to pull; what the registry serves must hash to it.',
+  },
+  sha256: {
+    kind: { type: 'string' },
+    required: true,
+    doc: 'sha256 of the output archive: Nix base-32, SRI (sha256-...), base64 or hex; a mismatch fails and writes nothing ("" shows the hash).',
+  },
+  finalImageName: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'The name the image carries in the archive; default: imageName.',
+  },
+  finalImageTag: { kind: { type: 'string', nonEmpty: true }, default: 'latest', doc: 'The tag the image carries in the archive.' },
+  os: { kind: { type: 'string', nonEmpty: true }, default: 'linux', doc: 'Operating system of the image to take from a manifest list.' },
+  arch: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: "Architecture (Go GOARCH naming) of the image to take from a manifest list; default: the host's.",
+  },
+  tlsVerify: { kind: { type: 'bool' }, default: true, doc: 'Verify the registry\'s TLS certificate; false also allows plain HTTP.' },
+  name: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'Name of the output (the file name); default: docker-image-<finalImageName>-<finalImageTag>.tar with / and : replaced by -.',
+  },
+} satisfies Record<string, Attribute>;
+
 export const FUNCTIONS = {
   streamLayeredImage: { ...layered, compressor: { ...common.compressor, default: 'none' } },
   buildLayeredImage: layered,
   buildLayeredImageWithNixDb: { ...layered, includeNixDB: bool('Add the Nix database of the closure.', true) },
+  buildImage,
+  buildImageWithNixDb: { ...buildImage, includeNixDB: bool('Add the Nix database of the closure of copyToRoot.', true) },
+  pullImage: PULL_IMAGE_ATTRIBUTES,
 } satisfies Record<string, Record<string, Attribute>>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** dockerTools functions that exist but arrive with later work; named so the CLI can say so. */
 export const PLANNED_FUNCTIONS = [
-  'buildImage',
-  'buildImageWithNixDb',
-  'pullImage',
   'exportImage',
   'mergeImages',
   'buildNixShellImage',

@@ -38,7 +38,41 @@ export interface LayeredImageSpec {
   debug: boolean;
 }
 
-export type ImageSpec = LayeredImageSpec;
+export interface BuildImageSpec {
+  fn: 'buildImage' | 'buildImageWithNixDb';
+  name: string;
+  tag: string | null;
+  fromImage: string | null;
+  fromImageName: string | null;
+  fromImageTag: string | null;
+  copyToRoot: string[] | null;
+  /** Deprecated spelling of copyToRoot. */
+  contents: string[] | null;
+  keepContentsDirlinks: boolean;
+  runAsRoot: string | null;
+  extraCommands: string;
+  config: Record<string, unknown> | null;
+  architecture: string;
+  diskSize: number;
+  buildVMMemorySize: number;
+  /** The `created` attribute as given ("now" or ISO-8601). */
+  created: string;
+  uid: number;
+  gid: number;
+  compressor: Compressor;
+  includeNixDB: boolean;
+  /** The attributes as the caller gave them (dockerTools' passthru.buildArgs). */
+  buildArgs: Record<string, unknown>;
+}
+
+export type ImageSpec = LayeredImageSpec | BuildImageSpec;
+
+type BuildImageFunction = BuildImageSpec['fn'];
+export type SpecFor<F extends FunctionName> = F extends BuildImageFunction ? BuildImageSpec : LayeredImageSpec;
+
+export function isBuildImageSpec(spec: ImageSpec): spec is BuildImageSpec {
+  return spec.fn === 'buildImage' || spec.fn === 'buildImageWithNixDb';
+}
 
 /** Checks the function name: known, or known but arriving later (said clearly), or unknown. */
 export function functionName(name: string | undefined): FunctionName {
@@ -50,10 +84,14 @@ export function functionName(name: string | undefined): FunctionName {
   throw new UsageError(`unknown function '${name}'; available: ${Object.keys(FUNCTIONS).join(', ')}`);
 }
 
-export function parseSpec(fn: FunctionName, raw: RawAttributes): ImageSpec {
+export function parseSpec<F extends FunctionName>(fn: F, raw: RawAttributes): SpecFor<F> {
   const attrs = parseAttributes(fn, raw);
+  const given = Object.fromEntries([...raw.keys()].map((k) => [k, attrs[k]]));
   attrs.architecture ??= hostArchitecture();
-  return { fn, ...attrs } as unknown as ImageSpec;
+  if (fn === 'buildImage') attrs.buildArgs = given;
+  // buildImageWithNixDb = args: buildImage (args // { includeNixDB = true; })
+  if (fn === 'buildImageWithNixDb') attrs.buildArgs = { ...given, includeNixDB: true };
+  return { fn, ...attrs } as unknown as SpecFor<F>;
 }
 
 /** Reads `--spec FILE`: a JSON object of attributes. */

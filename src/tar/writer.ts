@@ -25,12 +25,26 @@ export interface PlannedMember {
   source?: string | Buffer;
 }
 
-/** Collects output into CHUNK_SIZE buffers; full ones wait in `ready` to be yielded. */
+/**
+ * Collects output into CHUNK_SIZE buffers; full ones wait in `ready` to be yielded.
+ * A yielded buffer comes back through release() once the consumer asks for more, so a
+ * whole layer streams through two or three buffers instead of allocating one per MiB
+ * (the garbage kept peak RSS growing with the image size).
+ */
 class ChunkBuffer {
-  buf = Buffer.allocUnsafe(CHUNK_SIZE);
+  private free: Buffer[] = [];
+  buf: Buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   pos = 0;
   produced = 0;
   ready: Buffer[] = [];
+
+  private fresh(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE);
+  }
+
+  release(b: Buffer): void {
+    if (b.length === CHUNK_SIZE && this.free.length < 4) this.free.push(b);
+  }
 
   room(): number {
     return this.buf.length - this.pos;
@@ -41,7 +55,7 @@ class ChunkBuffer {
     if (this.pos < this.buf.length) return;
     this.ready.push(this.buf);
     this.produced += this.buf.length;
-    this.buf = Buffer.allocUnsafe(CHUNK_SIZE);
+    this.buf = this.fresh();
     this.pos = 0;
   }
 
@@ -70,7 +84,7 @@ class ChunkBuffer {
     if (this.pos > 0) {
       this.ready.push(this.buf.subarray(0, this.pos));
       this.produced += this.pos;
-      this.buf = Buffer.allocUnsafe(CHUNK_SIZE);
+      this.buf = this.fresh();
       this.pos = 0;
     }
     const out = this.ready;
@@ -82,6 +96,14 @@ class ChunkBuffer {
     const out = this.ready;
     this.ready = [];
     return out;
+  }
+
+  /** Yields buffers, taking each back for reuse once the consumer resumes. */
+  *lend(bufs: Buffer[]): Generator<Buffer> {
+    for (const b of bufs) {
+      yield b;
+      this.release(b);
+    }
   }
 }
 
@@ -103,7 +125,7 @@ function* copyFile(out: ChunkBuffer, source: string | Buffer, size: number): Gen
     let atEof = false;
     while (remaining > 0) {
       out.rotateIfFull();
-      yield* out.take();
+      yield* out.lend(out.take());
       const want = Math.min(remaining + 1, out.room());
       const got = readSync(fd, out.buf, out.pos, want, null);
       if (got === 0) throw changed(source, size, `ended after ${size - remaining}`);
@@ -141,11 +163,11 @@ async function* stream(
       yield* copyFile(out, m.source, h.size);
       out.zeros(paddingSize(h.size));
     }
-    if (out.ready.length > 0) yield* out.take();
+    if (out.ready.length > 0) yield* out.lend(out.take());
   }
   const written = out.produced + out.pos;
   out.zeros(endOfArchiveSize(written));
-  yield* out.flush();
+  yield* out.lend(out.flush());
   if (out.produced !== size) {
     throw new TarError(`tar writer produced ${out.produced} bytes, planned ${size}`);
   }

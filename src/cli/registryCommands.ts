@@ -1,0 +1,67 @@
+// Registry subcommands: `push ARCHIVE REF...` (an existing docker-archive: ours,
+// dockerTools', `docker save`'s) and `manifest REF --platform-image REF...` (one index
+// over images already pushed, e.g. by a matrix of per-architecture jobs).
+
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import fsp from 'node:fs/promises';
+import { sniffCompression } from '../compress/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
+import { loadBaseImage } from '../image/baseImage.ts';
+import { fileRange } from '../image/dockerArchive.ts';
+import { openRegistry, parseReference, pushIndex, formatReference } from '../registry/index.ts';
+import { parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { UsageError } from '../spec/errors.ts';
+import type { Logger } from '../util/log.ts';
+
+/** Pushes the first image of a docker-archive; the config bytes are kept, so the image id is too. */
+export async function pushArchive(archive: string, refs: string[], settings: PushSettings): Promise<ReturnType<typeof pushToRegistries>> {
+  if (refs.length === 0) throw new UsageError('push: give at least one image reference after the archive');
+  parsePushRefs(refs, 'push');
+  const workDir = await fsp.mkdtemp(`${os.tmpdir()}/nix-docker-push-`);
+  try {
+    const base = await loadBaseImage(archive, { workDir, attribute: 'archive' });
+    const layers: PushLayer[] = [];
+    for (const l of base.layers) {
+      const chunks = fileRange(l.file, l.offset, l.size);
+      const compression = await memberCompression(l.file, l.offset, l.size);
+      const layer: PushLayer = { member: l.member, size: l.size, chunks, diffId: l.diffId, paths: [l.member] };
+      if (compression !== 'none') {
+        // Already compressed in the archive: pushed as it is, under its own digest.
+        layer.blob = { digest: await digestOf(chunks()), size: l.size, compression, open: chunks };
+      }
+      layers.push(layer);
+    }
+    return await pushToRegistries({ layers, makeConfig: () => base.configBytes }, refs, settings);
+  } finally {
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function memberCompression(file: string, offset: number, size: number): Promise<Compressor> {
+  if (size < 4) return 'none';
+  const head = Buffer.alloc(4);
+  const fh = await fsp.open(file, 'r');
+  await fh.read(head, 0, 4, offset).finally(() => fh.close());
+  return sniffCompression(head);
+}
+
+async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of chunks) h.update(c);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** `manifest TARGET --platform-image REF ...`: an index of images already in the registry. */
+export async function pushManifestIndex(target: string, images: string[], settings: Omit<PushSettings, 'compressor'>, log: Logger) {
+  if (images.length === 0) throw new UsageError('manifest: give the per-platform images with --platform-image REF');
+  const [t, ...imgs] = parsePushRefs([target, ...images], 'manifest');
+  const client = await openRegistry(t!.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log });
+  try {
+    const result = await pushIndex(client, t!, imgs.map((r) => parseReference(formatReference(r))), { format: settings.format });
+    log.info(`Pushed index ${result.reference}`);
+    return result;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,60 @@
+// One build, whatever the entry: spec → plan (the function's) → delivery (file, stdout,
+// Docker, registries) → the report. The CLI and the action differ only in how they get
+// their options and show the result.
+
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import type { LayerCache } from '../cache/index.ts';
+import { isBuildImageSpec, type ImageSpec } from '../spec/index.ts';
+import { storeDir } from '../nix/index.ts';
+import type { Logger } from '../util/log.ts';
+import { buildImagePassthru, isBuildImagePlan, layerFileFor, planBuildImage } from './buildImage.ts';
+import { deliver, type BuildResult, type DeliverOptions } from './deliver.ts';
+import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+
+export interface BuildRequest {
+  spec: ImageSpec;
+  out?: string;
+  stdout?: Writable;
+  load: boolean;
+  push?: DeliverOptions['push'];
+  cache?: LayerCache;
+  /** Where temporary files go; a fresh directory is made (and removed) under it. */
+  tmpDir: string;
+  log: Logger;
+}
+
+export interface BuildReport extends BuildResult {
+  function: string;
+  storeLayers: string[][];
+  /** buildImage: dockerTools' passthru (imageTag, buildArgs, layer). */
+  buildArgs?: unknown;
+  layer?: string | null;
+  passthru?: unknown;
+}
+
+export async function build(req: BuildRequest): Promise<BuildReport> {
+  const { spec, log } = req;
+  const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
+  try {
+    const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor };
+    const plan: ImagePlan = isBuildImageSpec(spec)
+      ? await planBuildImage(spec, ctx, { layerFile: req.out ? layerFileFor(req.out) : null })
+      : await planLayeredImage(spec, ctx);
+    let result: BuildResult;
+    try {
+      result = await deliver(plan, { out: req.out, stdout: req.stdout, load: req.load, push: req.push, cache: req.cache, compressor: spec.compressor, log });
+      if (isBuildImagePlan(plan)) await plan.commitLayer();
+    } finally {
+      await plan.dispose();
+    }
+    // buildImage reports dockerTools' passthru; the layered functions the `passthru` attribute they were given.
+    const extra = isBuildImagePlan(plan)
+      ? { buildArgs: plan.buildArgs, layer: plan.layerFile, passthru: buildImagePassthru(plan, result.imageTag) }
+      : { passthru: 'passthru' in spec ? (spec.passthru ?? undefined) : undefined };
+    return { function: spec.fn, ...result, storeLayers: plan.storeLayers, ...extra };
+  } finally {
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
+}

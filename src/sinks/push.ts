@@ -1,0 +1,176 @@
+// `--push REF`: an image straight from the engine (or from an archive) to registries,
+// no archive on disk. Each layer is compressed as it streams to the registry and its
+// diff_id hashed on the way; the config, which needs every diff_id, goes after the
+// layers and the manifest last. A layer whose compressed digest is already known (the
+// layer cache) costs a HEAD when the registry has it.
+
+import { compressStream } from '../compress/index.ts';
+import { jsonBytes, type LayerRecord } from '../image/config.ts';
+import type { ArchiveLayer } from '../image/dockerArchive.ts';
+import {
+  formatReference,
+  layerMediaType,
+  openRegistry,
+  parseReference,
+  pushImage,
+  type BlobReport,
+  type BlobSource,
+  type Env,
+  type ManifestFormat,
+  type Reference,
+} from '../registry/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
+import { SpecError } from '../spec/errors.ts';
+import { defaultHashPool } from '../util/hashPool.ts';
+import type { Logger } from '../util/log.ts';
+
+/** A layer to push: the engine's layer, and when known, its compressed blob. */
+export interface PushLayer extends ArchiveLayer {
+  /** Known compressed form (from the layer cache, or already compressed in an archive). */
+  blob?: { digest: string; size: number; compression: Compressor; open(): AsyncIterable<Uint8Array> };
+}
+
+export interface PushableImage {
+  layers: PushLayer[];
+  /** The config JSON (or bytes) once the diff_ids are known, exactly as the archive holds it. */
+  makeConfig(layers: LayerRecord[]): Record<string, unknown> | Uint8Array;
+}
+
+export interface PushSettings {
+  compressor: Compressor;
+  format?: 'auto' | ManifestFormat;
+  tlsVerify?: boolean;
+  auth?: { username: string; password: string };
+  env?: Env;
+  jobs?: number;
+  log: Logger;
+}
+
+export interface PushedImage {
+  /** The reference as given. */
+  ref: string;
+  /** registry/repository@sha256:... */
+  reference: string;
+  digest: string;
+  /** The image config's digest (the image id). */
+  configDigest: string;
+  tags: string[];
+  layers: BlobReport[];
+  uploaded: number;
+  skipped: number;
+  mounted: number;
+}
+
+/** Checks push references up front, naming the bad one (before anything is built). */
+export function parsePushRefs(refs: readonly string[], attribute = 'push'): Reference[] {
+  return refs.map((r) => {
+    try {
+      return parseReference(r);
+    } catch (err) {
+      throw new SpecError(attribute, (err as Error).message);
+    }
+  });
+}
+
+export async function pushToRegistries(image: PushableImage, refs: readonly string[], settings: PushSettings): Promise<PushedImage[]> {
+  const parsed = parsePushRefs(refs);
+  // One push per repository; its other tags come along. Later repositories of the same
+  // registry mount the blobs from the first.
+  const groups = new Map<string, { ref: Reference; given: string[]; tags: string[] }>();
+  parsed.forEach((ref, i) => {
+    const key = `${ref.registry}/${ref.repository}`;
+    const g = groups.get(key);
+    if (g) {
+      g.given.push(refs[i]!);
+      if (ref.tag) g.tags.push(ref.tag);
+    } else groups.set(key, { ref, given: [refs[i]!], tags: [] });
+  });
+  const results: PushedImage[] = [];
+  const pushedRepos = new Map<string, string[]>();
+  for (const { ref, given, tags } of groups.values()) {
+    const client = await openRegistry(ref.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log: settings.log });
+    try {
+      const records: Promise<LayerRecord>[] = [];
+      const layers = image.layers.map((layer, i) => {
+        const { source, record } = layerSource(layer, settings.compressor);
+        records[i] = record;
+        return source;
+      });
+      const result = await settings.log.group(`Pushing ${formatReference(ref)}`, () =>
+        pushImage(
+          client,
+          ref,
+          {
+            layers,
+            config: async () => {
+              const made = image.makeConfig(await Promise.all(records));
+              return made instanceof Uint8Array ? made : jsonBytes(made);
+            },
+          },
+          { format: settings.format ?? 'auto', tags, jobs: settings.jobs, mountFrom: pushedRepos.get(ref.registry) },
+        ),
+      );
+      pushedRepos.set(ref.registry, [...(pushedRepos.get(ref.registry) ?? []), ref.repository]);
+      settings.log.info(`Pushed ${result.reference} (${result.uploaded} uploaded, ${result.skipped} skipped, ${result.mounted} mounted)`);
+      for (const g of given) results.push({ ref: g, reference: result.reference, digest: result.digest, configDigest: result.config.digest, tags: result.tags, layers: result.layers, uploaded: result.uploaded, skipped: result.skipped, mounted: result.mounted });
+    } finally {
+      await client.close();
+    }
+  }
+  return results;
+}
+
+/** zstd exists only as an OCI type; pushImage re-types layers for the manifest it writes. */
+function mediaTypeFor(c: Compressor): string {
+  return layerMediaType(c === 'zstd' ? 'oci' : 'docker', c);
+}
+
+/**
+ * A layer as a blob source, and its record (diff_id) once its bytes have gone through.
+ * The source may be opened again (an upload that starts over): the record settles with
+ * the first complete pass.
+ */
+function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSource; record: Promise<LayerRecord> } {
+  if (layer.blob && layer.diffId) {
+    const blob = layer.blob;
+    return {
+      source: { digest: blob.digest, size: blob.size, mediaType: mediaTypeFor(blob.compression), open: () => blob.open() },
+      record: Promise.resolve({ diffId: layer.diffId, paths: layer.paths }),
+    };
+  }
+  let settle!: (r: LayerRecord) => void;
+  let fail!: (e: unknown) => void;
+  const record = new Promise<LayerRecord>((res, rej) => ((settle = res), (fail = rej)));
+  record.catch(() => {});
+  const source: BlobSource = {
+    ...(compressor === 'none' && layer.diffId ? { digest: layer.diffId, size: layer.size } : {}),
+    mediaType: mediaTypeFor(compressor),
+    async *open() {
+      const hash = defaultHashPool().start();
+      let n = 0;
+      async function* plain(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of layer.chunks()) {
+          const wait = hash.update(chunk);
+          n += chunk.length;
+          // The registry client may hold a chunk after asking for the next: give it its own copy.
+          yield compressor === 'none' ? Buffer.from(chunk) : chunk;
+          if (wait) await wait;
+        }
+      }
+      yield* compressStream(plain(), compressor);
+      if (n !== layer.size) {
+        const err = new Error(`layer ${layer.member}: read ${n} bytes, planned ${layer.size}`);
+        fail(err);
+        throw err;
+      }
+      const diffId = `sha256:${await hash.digest()}`;
+      if (layer.diffId && layer.diffId !== diffId) {
+        const err = new Error(`layer ${layer.member}: content hashes to ${diffId}, but the image config says ${layer.diffId}`);
+        fail(err);
+        throw err;
+      }
+      settle({ diffId, paths: layer.paths });
+    },
+  };
+  return { source, record };
+}
