@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { pythonJson, sortKeysDeep } from '../src/image/pyjson.ts';
-import { formatCreated, imageConfig, mergeEnv, nixBase32 } from '../src/image/config.ts';
+import { formatCreated, imageConfig, mergeEnv } from '../src/image/config.ts';
+import { toNixBase32 as nixBase32 } from '../src/nix/base32.ts';
 
 test('pythonJson matches python json.dumps(indent=4) byte for byte', () => {
   const value = { b: [1, { 'z"q': 'é\u007f\n\t😀\\' }], a: {}, c: [], d: null, e: true, f: -3 };

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { pythonJson, sortKeysDeep } from './pyjson.ts';
+import { toNixBase32 } from '../nix/base32.ts';
 
 export interface LayerRecord {
   /** `sha256:<hex>` of the uncompressed layer tar. */
@@ -78,25 +79,9 @@ export function formatCreated(date: Date, now: boolean): string {
   return `${seconds}.${iso.slice(20, 23)}000+00:00`;
 }
 
-const NIX_BASE32 = '0123456789abcdfghijklmnpqrsvwxyz';
-
-/** Nix's base-32 encoding (the alphabet and bit order of store path hashes). */
-export function nixBase32(bytes: Uint8Array): string {
-  const len = Math.ceil((bytes.length * 8) / 5);
-  let out = '';
-  for (let n = len - 1; n >= 0; n--) {
-    const b = n * 5;
-    const i = Math.floor(b / 8);
-    const j = b % 8;
-    const c = (bytes[i]! >> j) | (i + 1 < bytes.length ? bytes[i + 1]! << (8 - j) : 0);
-    out += NIX_BASE32[c & 0x1f];
-  }
-  return out;
-}
-
 /** A tag for `tag = null`: derived from the image config, so it is stable and changes with the content. */
 export function contentTag(configDigestHex: string): string {
-  return nixBase32(Buffer.from(configDigestHex, 'hex').subarray(0, 20));
+  return toNixBase32(Buffer.from(configDigestHex, 'hex').subarray(0, 20));
 }
 
 /** Go's GOARCH name for the machine we run on (dockerTools' default `architecture`). */

@@ -3,6 +3,7 @@
 // their bytes are copied by range. Reads ustar, GNU long names and pax `path`.
 
 import fs from 'node:fs/promises';
+import { headerChecksumOk, paxRecords, readNumber } from '../tar/parse.ts';
 
 export interface TarMember {
   name: string;
@@ -36,39 +37,7 @@ function field(buf: Buffer, start: number, len: number): string {
 }
 
 function octal(buf: Buffer, start: number, len: number): number {
-  const raw = buf.subarray(start, start + len);
-  if (raw[0]! & 0x80) {
-    // GNU base-256 for large values
-    let n = 0;
-    for (let i = 1; i < len; i++) n = n * 256 + raw[i]!;
-    return n;
-  }
-  const s = raw.toString('latin1').replace(/\0.*$/s, '').trim();
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw new Error(`bad octal field '${s}'`);
-  return parseInt(s, 8);
-}
-
-function checksumOk(h: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  return sum === octal(h, 148, 8);
-}
-
-function paxRecords(data: Buffer): Map<string, string> {
-  const out = new Map<string, string>();
-  let pos = 0;
-  while (pos < data.length) {
-    const sp = data.indexOf(0x20, pos);
-    if (sp === -1) break;
-    const len = parseInt(data.subarray(pos, sp).toString('ascii'), 10);
-    if (!(len > 0) || pos + len > data.length) throw new Error('bad pax record');
-    const rec = data.subarray(sp + 1, pos + len - 1).toString('utf8');
-    const eq = rec.indexOf('=');
-    if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
-    pos += len;
-  }
-  return out;
+  return readNumber(buf.subarray(start, start + len));
 }
 
 /** Lists the members of an uncompressed tar file (or of the tar at `range` inside it). */
@@ -91,7 +60,7 @@ export async function indexTar(file: string, range?: ByteRange): Promise<TarMemb
     while (pos + BLOCK <= fileSize) {
       await fh.read(header, 0, BLOCK, pos);
       if (header.every((b) => b === 0)) break;
-      if (!checksumOk(header)) throw new Error(`tar: bad header checksum at offset ${pos}`);
+      if (!headerChecksumOk(header)) throw new Error(`tar: bad header checksum at offset ${pos}`);
       const type = String.fromCharCode(header[156]!) || '0';
       const size = octal(header, 124, 12);
       const dataOffset = pos + BLOCK;
@@ -106,7 +75,7 @@ export async function indexTar(file: string, range?: ByteRange): Promise<TarMemb
         continue;
       }
       if (type === 'x') {
-        pax = paxRecords(await readData(dataOffset, size));
+        pax = new Map([...paxRecords(await readData(dataOffset, size))].map(([k, v]) => [k, v.toString('utf8')]));
         continue;
       }
       if (type === 'g') continue;

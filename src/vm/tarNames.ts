@@ -2,15 +2,15 @@
 // UTF-8, and the VM must remove exactly the files a whiteout names). Reads
 // ustar (with prefix), GNU long names/links and pax `path`; skips data.
 
+import { headerChecksumOk, paxRecords, readNumber, TarFormatError } from '../tar/parse.ts';
+
 export interface TarName {
   name: Buffer;
   /** The typeflag: '0' file, '1' hard link, '2' symlink, '5' directory, ... */
   type: string;
 }
 
-export class TarFormatError extends Error {
-  override name = 'TarFormatError';
-}
+export { TarFormatError };
 
 const BLOCK = 512;
 
@@ -58,38 +58,8 @@ function cstr(b: Buffer): Buffer {
   return nul === -1 ? b : b.subarray(0, nul);
 }
 
-function octal(b: Buffer): number {
-  if (b[0]! & 0x80) {
-    let n = 0;
-    for (let i = 1; i < b.length; i++) n = n * 256 + b[i]!;
-    return n;
-  }
-  const s = b.toString('latin1').replace(/\0.*$/s, '').trim();
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw new TarFormatError(`bad octal field '${s}'`);
-  return parseInt(s, 8);
-}
-
-function checksumOk(h: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-  return sum === octal(h.subarray(148, 156));
-}
-
 function paxPath(data: Buffer): Buffer | undefined {
-  let pos = 0;
-  let found: Buffer | undefined;
-  while (pos < data.length) {
-    const sp = data.indexOf(0x20, pos);
-    if (sp === -1) break;
-    const len = parseInt(data.toString('latin1', pos, sp), 10);
-    if (!(len > 0) || pos + len > data.length) throw new TarFormatError('bad pax record');
-    const rec = data.subarray(sp + 1, pos + len - 1);
-    const eq = rec.indexOf(0x3d);
-    if (eq > 0 && rec.toString('latin1', 0, eq) === 'path') found = Buffer.from(rec.subarray(eq + 1));
-    pos += len;
-  }
-  return found;
+  return paxRecords(data).get('path');
 }
 
 /**
@@ -111,9 +81,9 @@ export async function* tarNames(
       status.terminated = true;
       return;
     }
-    if (!checksumOk(h)) throw new TarFormatError('bad tar header checksum');
+    if (!headerChecksumOk(h)) throw new TarFormatError('bad tar header checksum');
     const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]!);
-    const size = octal(h.subarray(124, 136));
+    const size = readNumber(h.subarray(124, 136));
     const padded = Math.ceil(size / BLOCK) * BLOCK;
     if (type === 'L' || type === 'x') {
       if (size > 1 << 20) throw new TarFormatError('oversized tar extension header');

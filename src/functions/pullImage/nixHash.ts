@@ -4,6 +4,10 @@
 // SRI (`sha256-<base64>`), or any of the first three after `sha256:`. An empty string
 // is Nix's "I don't know the hash yet": it never matches and the error shows the real one.
 
+import { BASE32_CHARS, toNixBase32 } from '../../nix/base32.ts';
+
+export { toNixBase32 };
+
 export type HashFormat = 'base32' | 'hex' | 'base64' | 'sri';
 
 export interface NixHash {
@@ -15,26 +19,10 @@ export interface NixHash {
   prefixed: boolean;
 }
 
-/** Nix's base-32 alphabet (no e, o, u, t). */
-const BASE32_CHARS = '0123456789abcdfghijklmnpqrsvwxyz';
 const SHA256_BYTES = 32;
 
 export class InvalidHashError extends Error {
   override name = 'InvalidHashError';
-}
-
-/** Nix base-32: the last character holds the lowest bits of the first byte. */
-export function toNixBase32(bytes: Uint8Array): string {
-  const len = Math.ceil((bytes.length * 8) / 5);
-  let out = '';
-  for (let n = len - 1; n >= 0; n--) {
-    const b = n * 5;
-    const i = Math.floor(b / 8);
-    const j = b % 8;
-    const c = (bytes[i]! >> j) | (i + 1 < bytes.length ? bytes[i + 1]! << (8 - j) : 0);
-    out += BASE32_CHARS[c & 0x1f];
-  }
-  return out;
 }
 
 export function fromNixBase32(text: string, size = SHA256_BYTES): Buffer {
