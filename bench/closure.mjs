@@ -39,7 +39,41 @@ export function buildClosure({ dir, sizeMB, log }) {
     } else if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
   };
   closure.forEach(walk);
-  return { roots, closure, refs, files, bytes, entries, buildSeconds };
+  return { roots, closure, refs, files, bytes, entries, buildSeconds, planFile };
+}
+
+/** Regular files under a store path (or the path itself), sorted. */
+export function listFiles(p) {
+  const st = lstatSync(p);
+  if (st.isFile()) return [p];
+  if (!st.isDirectory()) return [];
+  return readdirSync(p).sort().flatMap((name) => listFiles(join(p, name)));
+}
+
+function pathBytes(p) {
+  const st = lstatSync(p);
+  if (st.isFile()) return st.size;
+  if (!st.isDirectory()) return 0;
+  return readdirSync(p).reduce((s, name) => s + pathBytes(join(p, name)), 0);
+}
+
+/**
+ * The same closure with one store path changed (synthetic.nix `bump`): its roots and
+ * which store paths differ from `base` (a closure root nothing refers to, such as
+ * `app-assets`, changes alone; a referenced path drags its referrers along).
+ */
+export function buildBumped({ dir, base, bump, log }) {
+  log(`building the closure with '${bump}' changed (nix-build --argstr bump ${bump}) ...`);
+  const r = spawnSync('nix-build', [join(BENCH, 'synthetic.nix'), '--argstr', 'plan', base.planFile, '--argstr', 'bump', bump, '-o', join(dir, 'result-bump')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`nix-build --argstr bump ${bump} failed (exit ${r.status})`);
+  const roots = r.stdout.trim().split('\n');
+  const closure = spawnSync('nix-store', ['-qR', ...roots], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
+  const old = new Set(base.closure);
+  const changed = closure.filter((p) => !old.has(p));
+  return { roots, closure, changed, changedBytes: changed.reduce((s, p) => s + pathBytes(p), 0) };
 }
 
 // One layer per store path, most popular first (how many closure paths reach it,

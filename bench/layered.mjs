@@ -10,8 +10,16 @@
 //      scaled to the closure;
 //   3. the Python reference (bench/py_streamer.py, nixpkgs' algorithm) to /dev/null,
 //      and through `pigz -nT`;
-//   4. our CLI: streamLayeredImage to /dev/null, buildLayeredImage gz and zstd;
-//      then checks that its store layers are byte-identical to the reference's.
+//   4. our CLI: streamLayeredImage to /dev/null, buildLayeredImage gz and zstd (layer
+//      cache off: first builds); then checks that its store layers are byte-identical
+//      to the reference's;
+//   5. threads: streamLayeredImage at NIX_DOCKER_HASH_THREADS = 0, 1, 2, interleaved,
+//      max(3, --runs) rounds (best and median);
+//   6. warm (issue 6): cold build gz with an empty --cache-dir, rebuild after one store
+//      path changed (BENCH_BUMP, default app-assets), cold push, warm push of the
+//      changed image, against a local docker-registry (bench/push.mjs);
+//   7. push (issue 4): our push cold and unchanged beside `skopeo copy
+//      docker-archive:... docker://...` cold and unchanged, same registry.
 //
 // Every figure is wall time and peak RSS: GNU time's %M (the largest single
 // process) and a sampled sum over the process tree (pipelines, helpers). The
@@ -21,18 +29,20 @@
 //
 // Prints a table and exits 0: figures, not assertions.
 //
-//   node bench/layered.mjs [--only floors,python,cli] [--runs N] [--json] [--no-check]
+//   node bench/layered.mjs [--only floors,python,cli,threads,warm,push] [--runs N] [--json] [--no-check]
 //
 // Environment: BENCH_SIZE_MB (1300), BENCH_SAMPLE_MB (200), BENCH_QUIET_S (20),
-// BENCH_DIR (/tmp/nix-docker-bench: plan, result links, sample, outputs, logs).
+// BENCH_BUMP (app-assets), BENCH_DIR (/tmp/nix-docker-bench: plan, result links,
+// sample, outputs, caches, registry storage, logs).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildClosure, referenceLayers, warm, writeSample } from './closure.mjs';
-import { best, log, measure } from './measure.mjs';
+import { buildBumped, buildClosure, listFiles, referenceLayers, warm, writeSample } from './closure.mjs';
+import { best, keepBest, log, measure, once } from './measure.mjs';
+import { pushGroup, warmGroup } from './push.mjs';
 import { table, TARGETS } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -41,13 +51,15 @@ const CLI = join(ROOT, 'src/cli/index.ts');
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1300);
 const SAMPLE_MB = Number(process.env.BENCH_SAMPLE_MB ?? 200);
 const DIR = process.env.BENCH_DIR ?? '/tmp/nix-docker-bench';
+const BUMP = process.env.BENCH_BUMP ?? 'app-assets';
+const GROUPS = ['floors', 'python', 'cli', 'threads', 'warm', 'push'];
 const LOGS = join(DIR, 'logs');
 const MB = 1e6;
 
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const opts = { only: new Set(['floors', 'python', 'cli']), runs: 1, json: false, check: true };
+  const opts = { only: new Set(GROUPS), runs: 1, json: false, check: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -58,7 +70,7 @@ function parseArgs(argv) {
     };
     if (a.startsWith('--only')) {
       opts.only = new Set(value().split(','));
-      for (const g of opts.only) if (!['floors', 'python', 'cli'].includes(g)) throw new Error(`--only: unknown group '${g}' (floors, python, cli)`);
+      for (const g of opts.only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group '${g}' (${GROUPS.join(', ')})`);
     } else if (a.startsWith('--runs')) opts.runs = Math.max(1, Number(value()) | 0);
     else if (a === '--json') opts.json = true;
     else if (a === '--no-check') opts.check = false;
@@ -76,6 +88,16 @@ function pythonExe() {
   // pyenv and similar shims start a shell per call; time the interpreter itself.
   const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : 'python3';
+}
+
+// The compression levels the engine uses, from its source (fallback: the values when
+// this was written).
+async function engineLevels() {
+  try {
+    const m = await import(join(ROOT, 'src/compress/index.ts'));
+    if (m.DEFAULT_LEVEL?.gz && m.DEFAULT_LEVEL?.zstd) return m.DEFAULT_LEVEL;
+  } catch {}
+  return { gz: 3, zstd: 1 };
 }
 
 function cliReady() {
@@ -147,6 +169,12 @@ async function main() {
     add('gzip', 'floor: gzip -6', scaled(g), `${note}; ${(sampleBytes / MB / g.wall).toFixed(0)} MB/s`);
     const z = await best('zstd -3', opts.runs, () => measure('zstd', ['zstd', '-3', '-T1', '-q', '-c', sample], { logDir: LOGS }));
     add('zstd1', 'floor: zstd -3', scaled(z), `${note}; ${(sampleBytes / MB / z.wall).toFixed(0)} MB/s`);
+    // The same floors at the levels the engine compresses at (src/compress DEFAULT_LEVEL).
+    const lv = await engineLevels();
+    const gl = await best(`gzip -${lv.gz}`, opts.runs, () => measure(`gzip-${lv.gz}`, ['gzip', `-${lv.gz}`, '-c', sample], { logDir: LOGS }));
+    add('gzipE', `floor: gzip -${lv.gz} (engine's level)`, scaled(gl), `${note}; ${(sampleBytes / MB / gl.wall).toFixed(0)} MB/s`);
+    const zl = await best(`zstd -${lv.zstd}`, opts.runs, () => measure(`zstd-${lv.zstd}`, ['zstd', `-${lv.zstd}`, '-T1', '-q', '-c', sample], { logDir: LOGS }));
+    add('zstdE', `floor: zstd -${lv.zstd} (engine's level)`, scaled(zl), `${note}; ${(sampleBytes / MB / zl.wall).toFixed(0)} MB/s`);
     rmSync(sample, { force: true });
   }
 
@@ -173,7 +201,9 @@ async function main() {
           rmSync(work, { recursive: true, force: true });
           mkdirSync(work);
           if (out) rmSync(out, { force: true });
-          const r = await measure(label, [...base, fn, '--name', 'bench', '--tag', 'latest', ...contents, '--work-dir', work, ...extra], { logDir: LOGS, env });
+          // --no-cache: first builds. The layer cache (default $XDG_CACHE_HOME/nix-docker)
+          // would keep the gz/zstd layers of one run and serve them to the next.
+          const r = await measure(label, [...base, fn, '--name', 'bench', '--tag', 'latest', ...contents, '--no-cache', '--work-dir', work, ...extra], { logDir: LOGS, env });
           rmSync(work, { recursive: true, force: true });
           return r;
         });
@@ -194,6 +224,66 @@ async function main() {
     }
   }
 
+  const cliArgv = [process.execPath, CLI];
+  const contentsOf = (roots) => roots.flatMap((r) => ['--contents', r]);
+  let threads = null;
+  if (opts.only.has('threads')) {
+    // Hashing on worker threads (src/util/hashPool.ts) at 0, 1, 2 threads: interleaved
+    // rounds, so a busy spell on the machine hits every setting alike.
+    const rounds = Math.max(3, opts.runs);
+    const settings = [0, 1, 2];
+    const keep = new Map();
+    const work = join(DIR, 'work-threads');
+    for (let i = 0; i < rounds; i++) {
+      for (const t of settings) {
+        const label = `nix-docker stream, ${t} hash thread${t === 1 ? '' : 's'}`;
+        const m = await once(`${label} (round ${i + 1}/${rounds})`, async () => {
+          rmSync(work, { recursive: true, force: true });
+          mkdirSync(work);
+          const r = await measure(label, [...cliArgv, 'streamLayeredImage', '--name', 'bench', '--tag', 'latest', ...contentsOf(c.roots), '--no-cache', '--work-dir', work], {
+            logDir: LOGS,
+            env: { ...env, NIX_DOCKER_HASH_THREADS: String(t) },
+          });
+          rmSync(work, { recursive: true, force: true });
+          return r;
+        });
+        keep.set(t, keepBest(keep.get(t), m));
+      }
+    }
+    const median = (xs) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    threads = { rounds, settings: {} };
+    for (const t of settings) {
+      const m = keep.get(t);
+      const walls = m?.walls ?? [];
+      threads.settings[t] = { best: m?.ok ? m.wall : null, median: walls.length ? median(walls) : null, walls, cpu: m?.cpu ?? null, rssMB: m?.rssMB ?? null };
+      add(`threads${t}`, `nix-docker stream, NIX_DOCKER_HASH_THREADS=${t}`, m, walls.length ? `median ${median(walls).toFixed(2)} of ${walls.length}: ${walls.map((w) => w.toFixed(2)).join(' ')}` : '');
+    }
+  }
+
+  let warmEv = null;
+  let pushEv = null;
+  let keepCache = null;
+  if (opts.only.has('warm') || opts.only.has('push')) {
+    const r = spawnSync('docker-registry', ['--version'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error('docker-registry is not installed: the warm and push groups need a local registry');
+  }
+  if (opts.only.has('warm')) {
+    const bumped = buildBumped({ dir: DIR, base: c, bump: BUMP, log });
+    log(`'${BUMP}' changed: ${bumped.changed.length} store path(s) differ (${bumped.changed.map((p) => p.slice(44)).join(', ')}); warming them ...`);
+    warm(bumped.changed.flatMap((p) => listFiles(p)));
+    const g = await warmGroup({ base: c, bumped, bump: BUMP, runs: opts.runs, dir: DIR, logDir: LOGS, env, cliArgv, add });
+    warmEv = g.evidence;
+    keepCache = g.keepCache;
+  }
+  if (opts.only.has('push')) {
+    const g = await pushGroup({ base: c, runs: opts.runs, dir: DIR, logDir: LOGS, env, cliArgv, add, primedCache: keepCache });
+    pushEv = g.evidence;
+  }
+  if (keepCache) rmSync(keepCache, { recursive: true, force: true });
+
   const ctx = {
     closure: { paths: c.closure.length, bytes: c.bytes, files: c.files.length, entries: c.entries, buildSeconds: c.buildSeconds },
     cores,
@@ -201,6 +291,10 @@ async function main() {
     runs: opts.runs,
     check,
     cliNote,
+    levels: await engineLevels(),
+    threads,
+    warm: warmEv,
+    push: pushEv,
     elapsed: (performance.now() - start) / 1000,
     logDir: LOGS,
   };

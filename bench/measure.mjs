@@ -1,6 +1,8 @@
 // Measuring one command: wall time (from here), peak RSS of its largest process and
 // its CPU time (GNU time, when there), the peak RSS of its whole process tree
 // (sampled from /proc every 50 ms), and the CPU other processes took meanwhile.
+// Processes the command talks to (a local registry) can be named as `side`: their CPU
+// is reported on its own and left out of "others".
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
@@ -44,12 +46,24 @@ function treeRss(rootPid) {
   return sum;
 }
 
+// CPU seconds (user + system) a process has used so far; 0 once it is gone.
+function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Runs `argv` (a shell pipeline when `shell`), stdout to `stdout` (a path, default
  * /dev/null), stderr to a log in `logDir`. Returns { wall, rssMB, treeMB, cpu, others,
- * steal, ok, code, logFile }: seconds, MB, cores.
+ * sideCpu, steal, ok, code, logFile }: seconds, MB, cores. `side`: pids of servers the
+ * command uses (their CPU seconds come back as `sideCpu`, not in `others`).
  */
-export async function measure(label, argv, { logDir, shell = false, stdout = '/dev/null', env } = {}) {
+export async function measure(label, argv, { logDir, shell = false, stdout = '/dev/null', env, side = [] } = {}) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, label.replace(/[^\w.-]+/g, '_') + '.log');
   const timeFile = join(logDir, 'time.out');
@@ -57,6 +71,7 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   const full = GNU_TIME ? [GNU_TIME, '-f', '%e %M %U %S', '-o', timeFile, ...cmd] : cmd;
   const outFd = openSync(stdout, 'w');
   const errFd = openSync(logFile, 'w');
+  const sideBefore = side.map(processCpu);
   const before = cpuTicks();
   const t0 = performance.now();
   const child = spawn(full[0], full.slice(1), { stdio: ['ignore', outFd, errFd], env: env ?? process.env });
@@ -68,6 +83,7 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   const wall = (performance.now() - t0) / 1000;
   clearInterval(timer);
   const after = cpuTicks();
+  const sideCpu = side.length ? side.reduce((sum, pid, i) => sum + Math.max(0, processCpu(pid) - sideBefore[i]), 0) : null;
   closeSync(outFd);
   closeSync(errFd);
   let rssMB = null;
@@ -81,11 +97,11 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   }
   const hz = 100; // USER_HZ
   const busy = (after.busy - before.busy) / hz;
-  const others = cpu === null ? null : Math.max(0, busy - cpu) / wall;
+  const others = cpu === null ? null : Math.max(0, busy - cpu - (sideCpu ?? 0)) / wall;
   const steal = (after.steal - before.steal) / hz / wall;
   const ok = code === 0;
   if (!ok) log(`${label}: exit ${code}; see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n')}`);
-  return { wall, rssMB, treeMB: treePeak > 0 ? treePeak / MB : null, cpu, others, steal, ok, code, logFile };
+  return { wall, rssMB, treeMB: treePeak > 0 ? treePeak / MB : null, cpu, others, sideCpu, steal, ok, code, logFile };
 }
 
 // Other work on this machine (2 cores, shared) skews figures: before each run, wait
@@ -106,17 +122,31 @@ export async function quiet() {
   }
 }
 
+/**
+ * Folds run `r` into the figure kept so far: the best wall time (with that run's other
+ * figures), the worst memory, and every wall time in `walls`. A failed run wins.
+ */
+export function keepBest(keep, r) {
+  if (!r.ok || keep?.ok === false) return keep?.ok === false ? keep : r;
+  const maxOf = (a, b) => (a === null || a === undefined ? (b ?? null) : b === null || b === undefined ? a : Math.max(a, b));
+  const base = !keep || r.wall < keep.wall ? r : keep;
+  return { ...base, rssMB: maxOf(r.rssMB, keep?.rssMB), treeMB: maxOf(r.treeMB, keep?.treeMB), walls: [...(keep?.walls ?? []), r.wall] };
+}
+
+/** Waits for an idle machine, then measures: one run of `fn`. */
+export async function once(label, fn) {
+  const busy = await quiet();
+  log(`${label} ...`);
+  return { ...(await fn()), busyBefore: busy };
+}
+
 export async function best(label, runs, fn) {
   let keep = null;
   for (let i = 0; i < runs; i++) {
-    const busy = await quiet();
-    log(`${label}${runs > 1 ? ` (run ${i + 1}/${runs})` : ''} ...`);
-    const r = { ...(await fn()), busyBefore: busy };
+    const r = await once(`${label}${runs > 1 ? ` (run ${i + 1}/${runs})` : ''}`, fn);
     if (!r.ok) return r;
     // Best wall time; the worst memory.
-    const maxOf = (a, b) => (a === null || a === undefined ? (b ?? null) : b === null || b === undefined ? a : Math.max(a, b));
-    const base = !keep || r.wall < keep.wall ? r : keep;
-    keep = { ...base, rssMB: maxOf(r.rssMB, keep?.rssMB), treeMB: maxOf(r.treeMB, keep?.treeMB) };
+    keep = keepBest(keep, r);
   }
   return keep;
 }

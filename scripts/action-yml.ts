@@ -1,48 +1,112 @@
-// Writes action.yml from the attribute table, so the action's inputs always carry the
-// documented names, defaults and descriptions. `--check` fails when action.yml is stale.
+// Writes action.yml from the attribute table and the action's own inputs, so the inputs
+// always carry the documented names, defaults and descriptions. `--check` fails when
+// action.yml is stale.
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { FUNCTIONS } from '../src/spec/attributes.ts';
 import { allAttributeNames } from '../src/action/inputs.ts';
+import { DEFAULT_FUNCTION, Input, Output, type InputName, type OutputName } from '../src/action/constants.ts';
+import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../src/cache/index.ts';
 
 const file = path.resolve(import.meta.dirname, '../action.yml');
-const inputs: Record<string, { description: string; required: boolean; default?: string }> = {
-  function: { description: `The dockerTools function: ${Object.keys(FUNCTIONS).join(', ')}.`, required: false, default: 'buildLayeredImage' },
+type InputDoc = { description: string; required: boolean; default?: string };
+const inputs: Record<string, InputDoc> = {};
+
+// `function` carries no action.yml default: with `image` it must be left out, and a
+// default would make it look given.
+inputs[Input.Function] = {
+  description: `The dockerTools function: ${Object.keys(FUNCTIONS).join(', ')}. Default: ${DEFAULT_FUNCTION} (unless \`image\` is given).`,
+  required: false,
 };
-// Attribute inputs carry no action.yml default: a default would make every input look
-// given, and an input the chosen function does not take is an error. The spec supplies
-// the documented defaults; the description states them.
+inputs[Input.Image] = {
+  description:
+    'Deliver an image dockerTools built already instead of building one: a path or an installable (`.#dockerImage`, `./result`, `image.nix#attr`, a store path) realising to a docker-archive (tar, gzip or zstd) or to a streamLayeredImage script (run, its output delivered). Not used with `function` or attribute inputs.',
+  required: false,
+};
+
+// Attribute inputs carry no action.yml default either: a default would make every input
+// look given, and an input the chosen function does not take is an error. The spec
+// supplies the documented defaults; the description states them.
 for (const name of allAttributeNames()) {
-  const owners = Object.entries(FUNCTIONS).filter(([, t]) => Object.hasOwn(t, name)) as [string, Record<string, { doc: string; default?: unknown; required?: boolean }>][];
+  const owners = Object.entries(FUNCTIONS).filter(([, t]) => Object.hasOwn(t, name)) as [string, Record<string, { doc: string; default?: unknown; required?: boolean; kind: { type: string } }>][];
   const attr = owners[0]![1][name]!;
   const defaults = new Map<string, string[]>();
   for (const [fn, table] of owners) {
     const d = table[name]!;
+    // A null default the doc explains already ("default: the host's") is not repeated.
+    if (!d.required && (d.default ?? null) === null && /default:/i.test(d.doc)) continue;
     const shown = d.required ? 'required' : `default: ${JSON.stringify(d.default ?? null)}`;
     defaults.set(shown, [...(defaults.get(shown) ?? []), fn]);
   }
-  const defaultText = [...defaults].map(([d, fns]) => (defaults.size > 1 ? `${d} for ${fns.join(', ')}` : d)).join('; ');
-  inputs[name] = { description: `${attr.doc} ${defaultText}. Functions: ${owners.map(([f]) => f).join(', ')}.`, required: false };
+  const covered = [...defaults.values()].flat().length;
+  const defaultText = [...defaults].map(([d, fns]) => (defaults.size > 1 || covered < owners.length ? `${d} for ${fns.join(', ')}` : d)).join('; ');
+  const form = attr.kind.type === 'paths' ? ' One item per line (or a JSON list).' : attr.kind.type === 'object' ? ' JSON or YAML.' : '';
+  inputs[name] = { description: `${attr.doc}${form}${defaultText ? ` ${defaultText}.` : ''} Functions: ${owners.map(([f]) => f).join(', ')}.`, required: false };
 }
-inputs.load = { description: "Load the image into the runner's Docker.", required: false, default: 'false' };
-inputs.out = { description: 'Where to write the image archive (default: $RUNNER_TEMP/<name>.tar.gz).', required: false };
+
+const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
+  [Input.Out]: { description: 'Where to write the image archive. Default: $RUNNER_TEMP/<name>.tar.gz (.tar.zst, .tar by compressor).', required: false },
+  [Input.Load]: { description: "Load the image into the runner's Docker.", required: false, default: 'false' },
+  [Input.Artifact]: {
+    description:
+      'Upload the archive as a workflow artifact, unzipped (docker load -i takes it as downloaded): `true` names it after the archive file, any other value is the name (the archive ending is added when missing).',
+    required: false,
+    default: 'false',
+  },
+  [Input.Push]: {
+    description: "Image references to push to, one per line or comma-separated (docker/metadata-action's `tags` output works as is).",
+    required: false,
+  },
+  [Input.Labels]: {
+    description: "Labels merged into config.Labels, one key=value per line (docker/metadata-action's `labels` output works as is).",
+    required: false,
+  },
+  [Input.RegistryUsername]: { description: 'Username for the registries pushed to (else the Docker config docker/login-action wrote).', required: false },
+  [Input.RegistryPassword]: { description: 'Password or token for registry-username.', required: false },
+  [Input.GithubToken]: {
+    description: 'Token for ghcr.io when neither registry-username nor the Docker config has credentials for it (needs `packages: write`).',
+    required: false,
+    default: '${{ github.token }}',
+  },
+  [Input.TlsVerify]: { description: "Verify registries' TLS certificates; false also allows plain HTTP (local registries).", required: false, default: 'true' },
+  [Input.Format]: { description: 'Manifest format for push: auto (Docker v2 for gzip layers, OCI for zstd), docker or oci.', required: false, default: 'auto' },
+  [Input.Cache]: { description: 'Keep built layers in the GitHub Actions cache (restored in the step, saved in its post step).', required: false, default: 'true' },
+  [Input.CacheKeyPrefix]: { description: 'First part of the layer cache entry keys.', required: false, default: DEFAULT_PREFIX },
+  [Input.CacheBudget]: {
+    description: `Most bytes of compressed layers to keep in the Actions cache (2G, 512M, ...); least recently used go first. Default: ${DEFAULT_ACTIONS_BUDGET / 1024 ** 3}G.`,
+    required: false,
+  },
+  [Input.Kvm]: {
+    description:
+      "runAsRoot's VM: auto (enable KVM on GitHub-hosted runners through a udev rule, fall back to TCG emulation with a warning), true (KVM or fail), false (TCG).",
+    required: false,
+    default: 'auto',
+  },
+};
+Object.assign(inputs, own);
+
+const outputs: Record<OutputName, { description: string }> = {
+  [Output.ImageTag]: { description: 'The tag of the image (derived from its content when `tag` is empty).' },
+  [Output.Image]: { description: 'name:tag of the image.' },
+  [Output.Digest]: { description: 'The manifest digest (sha256:...) of the pushed image; empty when nothing was pushed.' },
+  [Output.ImageId]: { description: 'The config digest (sha256:...), as `docker images --no-trunc` shows it.' },
+  [Output.Archive]: { description: 'Path of the image archive.' },
+  [Output.ArtifactId]: { description: 'ID of the uploaded artifact.' },
+  [Output.ArtifactName]: { description: 'Name of the uploaded artifact.' },
+  [Output.Pushed]: { description: 'JSON list of the references pushed: ref, reference (repository@digest), digest, tags, uploaded/skipped/mounted blob counts.' },
+  [Output.Layers]: { description: 'JSON list of layers, bottom first: diff_id, digest, size, compressed_size, paths, cached, pushed ({repository: uploaded|skipped|mounted}).' },
+};
 
 const doc = {
   name: 'nix-docker-action',
   description: "Build Docker images the way Nix's dockerTools does, with layer caches and reproducible bytes.",
   branding: { icon: 'package', color: 'blue' },
   inputs,
-  outputs: {
-    imageTag: { description: 'The tag of the image (derived from its content when `tag` is empty).' },
-    image: { description: 'name:tag of the image.' },
-    'image-id': { description: 'The config digest (sha256:...), as `docker images --no-trunc` shows it.' },
-    archive: { description: 'Path of the image archive.' },
-    layers: { description: 'JSON list of layers: diffId, paths, size.' },
-  },
-  runs: { using: 'node24', main: 'dist/main/index.js' },
+  outputs,
+  runs: { using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' },
 };
-const text = `# Generated by scripts/action-yml.ts from src/spec/attributes.ts: edit those, then run npm run build.\n${stringify(doc, { lineWidth: 0 })}`;
+const text = `# Generated by scripts/action-yml.ts from src/spec/attributes.ts and src/action/constants.ts: edit those, then run npm run build.\n${stringify(doc, { lineWidth: 0 })}`;
 if (process.argv.includes('--check')) {
   if (fs.readFileSync(file, 'utf8') !== text) {
     console.error('action.yml is stale: run npm run build');

@@ -337,7 +337,7 @@ test('action: function buildImage builds, loads, sets its outputs, and keeps the
   assert.equal(outputs.archive, path.join(dir, 'bi-action.tar.gz'));
   const layers = JSON.parse(outputs.layers!);
   assert.equal(layers.length, 1);
-  assert.equal(`sha256:${sha256(fs.readFileSync(path.join(dir, 'bi-action-layer.tar')))}`, layers[0].diffId);
+  assert.equal(`sha256:${sha256(fs.readFileSync(path.join(dir, 'bi-action-layer.tar')))}`, layers[0].diff_id);
   assert.equal((await dockerRun('bi-action:a1')).trim(), 'Hello, world!');
   await removeImage('bi-action:a1');
 });

@@ -1,36 +1,81 @@
-// The action's main step: inputs → spec → the same engine as the CLI → outputs.
+// The action's main step: inputs (all checked first) → the image (built by the engine,
+// pulled, or built already) → delivery (archive file, Docker, registries, artifact) →
+// outputs → job summary. The layer cache is looked up here and saved by the post step.
 import * as core from '@actions/core';
 import os from 'node:os';
 import path from 'node:path';
-import { functionName, parseSpec } from '../spec/index.ts';
-import { extensionFor } from '../compress/index.ts';
-import { build } from '../functions/build.ts';
-import type { Logger } from '../util/log.ts';
-import { ACTION_INPUTS, checkUnknownInputs, readAttributeInputs } from './inputs.ts';
+import { isBuildImageSpec } from '../spec/index.ts';
+import type { KvmMode } from '../vm/index.ts';
+import { openLayerCache } from './cache.ts';
+import { Output } from './constants.ts';
+import { checkOutDir, logDelivery, namedByPhase, produce, sizeOf, uploadArtifact } from './deliver.ts';
+import { getInputs, secretsOf } from './inputs.ts';
+import { prepareKvm, realKvmDeps } from './kvm.ts';
+import { ActionLog } from './log.ts';
+import { requireNix } from './preflight.ts';
+import { registryAccess } from './registryAuth.ts';
+import { layersOutput, pushedOutput, type StepReport } from './report.ts';
+import { run } from './run.ts';
+import { state } from './state.ts';
+import { writeSummary } from './summary.ts';
 
-const actionsLogger: Logger = {
-  info: (m) => core.info(m),
-  warn: (m) => core.warning(m),
-  debug: (m) => core.debug(m),
-  group: (title, fn) => core.group(title, fn),
-};
-
-export async function run(): Promise<void> {
-  try {
-    checkUnknownInputs(process.env);
-    const fn = functionName(core.getInput(ACTION_INPUTS.function) || 'buildLayeredImage');
-    const spec = parseSpec(fn, readAttributeInputs(fn, (n) => core.getInput(n)));
-    const tmpRoot = process.env.RUNNER_TEMP || os.tmpdir();
-    const out = core.getInput(ACTION_INPUTS.out) || path.join(tmpRoot, `${spec.name}${extensionFor(spec.compressor)}`);
-    const result = await build({ spec, out, load: core.getBooleanInput(ACTION_INPUTS.load), tmpDir: tmpRoot, log: actionsLogger });
-    core.setOutput('imageTag', result.imageTag);
-    core.setOutput('image', result.image);
-    core.setOutput('image-id', result.configDigest);
-    core.setOutput('archive', result.archive ?? '');
-    core.setOutput('layers', JSON.stringify(result.layers));
-  } catch (err) {
-    core.setFailed(err instanceof Error ? err.message : String(err));
-  }
+function setOutputs(report: StepReport): void {
+  core.setOutput(Output.ImageTag, report.imageTag);
+  core.setOutput(Output.Image, report.image);
+  core.setOutput(Output.Digest, report.pushed[0]?.digest ?? '');
+  core.setOutput(Output.ImageId, report.configDigest);
+  core.setOutput(Output.Archive, report.archive ?? '');
+  core.setOutput(Output.Pushed, JSON.stringify(pushedOutput(report)));
+  core.setOutput(Output.Layers, JSON.stringify(layersOutput(report)));
 }
 
-await run();
+async function main(): Promise<void> {
+  const env = process.env;
+  const log = new ActionLog();
+  const inputs = getInputs(env);
+  for (const secret of secretsOf(inputs)) core.setSecret(secret);
+  state.setMainRan();
+  const tmpRoot = path.resolve(env.RUNNER_TEMP || os.tmpdir());
+  const target = inputs.target;
+  if (inputs.out) await checkOutDir(inputs.out);
+  if (target.kind === 'build') requireNix(env);
+
+  let kvm: KvmMode | undefined;
+  if (target.kind === 'build' && isBuildImageSpec(target.spec) && target.spec.runAsRoot !== null) {
+    const outcome = await log.phase('KVM for runAsRoot', () => prepareKvm(inputs.kvm, realKvmDeps(log, (m) => core.warning(m, { title: 'KVM not available' }), env)));
+    kvm = outcome.vm;
+  }
+  // Images built elsewhere only gain from the cache when pushed (their layers' compressed digests).
+  const cache = target.kind === 'build' || inputs.push.length > 0 ? openLayerCache(inputs, env, log) : undefined;
+
+  const access = await registryAccess(inputs, env, tmpRoot, log);
+  let report: StepReport;
+  try {
+    report = await produce(inputs, { env, tmpRoot, log, cache, kvm, access });
+  } catch (err) {
+    throw namedByPhase(err, log.failedPhase, inputs);
+  } finally {
+    await access.cleanup();
+  }
+  // Outputs first: a failed artifact upload below still leaves them set.
+  setOutputs(report);
+  logDelivery(report, log, cache !== undefined);
+
+  const archiveBytes = report.archive ? sizeOf(report.archive) : undefined;
+  try {
+    if (inputs.artifact !== null) {
+      report.artifact = await uploadArtifact(report, inputs.artifact, tmpRoot, log);
+      core.setOutput(Output.ArtifactId, String(report.artifact.id));
+      core.setOutput(Output.ArtifactName, report.artifact.name);
+    }
+  } finally {
+    await writeSummary(report, {
+      phases: log.phases,
+      ...(cache ? { cache: { kind: cache.kind, stats: cache.stats() } } : {}),
+      ...(archiveBytes !== undefined ? { archiveBytes } : {}),
+    });
+  }
+  if (inputs.artifact === null && !inputs.load && inputs.push.length === 0) log.info(`Wrote ${report.image} to ${report.archive}`);
+}
+
+await run(main);

@@ -6,6 +6,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
+import type { KvmMode } from '../vm/index.ts';
 import { isBuildImageSpec, type ImageSpec } from '../spec/index.ts';
 import { storeDir } from '../nix/index.ts';
 import type { Logger } from '../util/log.ts';
@@ -20,6 +21,8 @@ export interface BuildRequest {
   load: boolean;
   push?: DeliverOptions['push'];
   cache?: LayerCache;
+  /** runAsRoot's VM: KVM or TCG (src/vm; default auto). */
+  kvm?: KvmMode;
   /** Where temporary files go; a fresh directory is made (and removed) under it. */
   tmpDir: string;
   log: Logger;
@@ -38,7 +41,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const { spec, log } = req;
   const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
   try {
-    const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor };
+    const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };
     const plan: ImagePlan = isBuildImageSpec(spec)
       ? await planBuildImage(spec, ctx, { layerFile: req.out ? layerFileFor(req.out) : null })
       : await planLayeredImage(spec, ctx);

@@ -217,6 +217,7 @@ async function buildLayerDir(
       memoryMiB: spec.buildVMMemorySize,
       workDir: s.tmp,
       log,
+      kvm: ctx.kvm,
     });
     try {
       const extracted = await extractVmLayer(tarFile, path.join(s.tmp, 'root'));

@@ -18,6 +18,7 @@ import { closureGraph, NixPathError, realise, storePathsInConfig, writeNixDb } f
 import { buildCustomisationLayer, CustomisationError, ScriptError } from '../custom/index.ts';
 import type { Ownership } from '../model.ts';
 import type { LayerCache } from '../cache/index.ts';
+import type { KvmMode } from '../vm/index.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerCacheKey, lookupLayers } from './layerCache.ts';
 
@@ -29,6 +30,8 @@ export interface BuildContext {
   /** The layer cache, and the compression its entries must have (the output's). */
   cache?: LayerCache;
   compressor?: Compressor;
+  /** runAsRoot's VM: KVM or TCG (default auto). */
+  kvm?: KvmMode;
 }
 
 export interface ImagePlan {

@@ -7,7 +7,7 @@
 // mounts /dev, /proc, /sys and the store, runs the script chrooted with cwd /, and takes
 // the upper directory (whiteouts back to .wh.<name>) as the layer.
 
-import { runAsRootInVm, vmAvailable, VmError } from '../../vm/index.ts';
+import { runAsRootInVm, vmAvailable, VmError, type KvmMode } from '../../vm/index.ts';
 import { SpecError } from '../../spec/errors.ts';
 import type { BaseLayer } from '../../image/baseImage.ts';
 import type { Logger } from '../../util/log.ts';
@@ -31,6 +31,7 @@ export interface RunAsRootOptions {
   memoryMiB: number;
   workDir: string;
   log: Logger;
+  kvm?: KvmMode;
 }
 
 /** Runs the script; resolves with the path of the tar of the layer it leaves. */
@@ -47,6 +48,7 @@ export async function runAsRoot(opts: RunAsRootOptions): Promise<string> {
       memoryMiB: opts.memoryMiB,
       workDir: opts.workDir,
       log,
+      kvm: opts.kvm,
     });
     log.info(`runAsRoot: done (${result.accelerator})`);
     return result.tar;

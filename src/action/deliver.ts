@@ -1,0 +1,115 @@
+// The image to where the inputs send it: built by the engine (spec → plan → file, Docker,
+// registries), pulled (pullImage), or given built already (`image`) and delivered as it
+// is; then the artifact. Errors from a delivery phase name the input that asked for it.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { extensionFor } from '../compress/index.ts';
+import { build } from '../functions/build.ts';
+import { pullImage } from '../functions/pullImage.ts';
+import { uploadArchiveArtifact, type ArtifactUpload } from '../sinks/artifact.ts';
+import type { LayerCache } from '../cache/index.ts';
+import type { KvmMode } from '../vm/index.ts';
+import { Input } from './constants.ts';
+import { deliverArchive, resolveImageInput } from './existingImage.ts';
+import { InputError, type ActionInputs } from './inputs.ts';
+import { formatBytes, formatRate, formatSeconds, type ActionLog } from './log.ts';
+import type { RegistryAccess } from './registryAuth.ts';
+import { bytesPushed, fromBuild, repositoryOf, type StepReport } from './report.ts';
+
+/** A file name from an image name (`ghcr.io/org/app` → `ghcr.io-org-app`). */
+const fileNameOf = (name: string) => name.replace(/[/:]/g, '-');
+
+export const sizeOf = (file: string): number | undefined => {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
+};
+
+export async function checkOutDir(out: string): Promise<void> {
+  const dir = path.dirname(path.resolve(out));
+  try {
+    await fsp.access(dir, fsp.constants.W_OK);
+  } catch {
+    throw new InputError(Input.Out, `directory ${dir} does not exist or is not writable`);
+  }
+}
+
+function pushRequest(inputs: ActionInputs, access: RegistryAccess) {
+  if (inputs.push.length === 0) return undefined;
+  return { refs: inputs.push, settings: { tlsVerify: inputs.tlsVerify, format: inputs.format, ...(access.auth ? { auth: access.auth } : {}), env: access.env } };
+}
+
+/** Builds, pulls or finds the image, and delivers it to the file, Docker and registries. */
+export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEnv; tmpRoot: string; log: ActionLog; cache?: LayerCache; kvm?: KvmMode; access: RegistryAccess }): Promise<StepReport> {
+  const { env, tmpRoot, log, cache, access } = ctx;
+  const target = inputs.target;
+  if (target.kind === 'build') {
+    const spec = target.spec;
+    const out = path.resolve(inputs.out ?? path.join(tmpRoot, `${fileNameOf(spec.name)}${extensionFor(spec.compressor)}`));
+    // src/functions/deliver.ts writes `.<name>.<pid>.partial` beside the archive and renames it when complete.
+    const partial = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
+    log.countBytes(/^Writing /, () => () => sizeOf(partial) ?? sizeOf(out));
+    const r = await build({ spec, out, load: inputs.load, push: pushRequest(inputs, access), cache, kvm: ctx.kvm, tmpDir: tmpRoot, log });
+    return fromBuild(r);
+  }
+  const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'nix-docker-'));
+  try {
+    const delivery = { load: inputs.load, push: pushRequest(inputs, access), cache, workDir, log };
+    if (target.kind === 'pull') {
+      const out = path.resolve(inputs.out ?? path.join(tmpRoot, target.archiveName));
+      const pulled = await pullImage(target.spec, { log, out, env: access.env, ...(access.auth ? { auth: access.auth } : {}) });
+      return await deliverArchive(pulled.archive, { ...delivery, function: 'pullImage', name: { imageName: pulled.imageName, imageTag: pulled.imageTag } });
+    }
+    const resolved = await resolveImageInput(target.item, { out: inputs.out, tmpRoot, log, env });
+    return await deliverArchive(resolved.archive, { ...delivery, function: 'image' });
+  } finally {
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Phases and the input that asked for them (the `image` ones only when `image` was given). */
+const PHASE_INPUTS: [RegExp, string][] = [
+  [/^Pushing /, Input.Push],
+  [/^Loading into Docker/, Input.Load],
+];
+const IMAGE_PHASES = /^(Realising|Streaming|Reading) /;
+
+/** An error from a delivery phase that names no input yet gets the input that asked for the phase. */
+export function namedByPhase(err: unknown, phase: string | undefined, inputs: ActionInputs): unknown {
+  if (!(err instanceof Error) || 'attribute' in err || 'input' in err || !phase) return err;
+  const input = PHASE_INPUTS.find(([re]) => re.test(phase))?.[1] ?? (inputs.target.kind === 'image' && IMAGE_PHASES.test(phase) ? Input.Image : undefined);
+  if (!input) return err;
+  const named = new InputError(input, err.message);
+  named.stack = err.stack;
+  return named;
+}
+
+/** The log lines after delivery: layers from the cache, and what each push moved, at what rate. */
+export function logDelivery(report: StepReport, log: ActionLog, cacheOn: boolean): void {
+  const hits = report.layers.filter((l) => l.cached).length;
+  log.info(`Layers: ${report.layers.length} (${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`);
+  for (const p of report.pushed.filter((p, i, all) => all.findIndex((q) => repositoryOf(q) === repositoryOf(p)) === i)) {
+    const phase = log.phases.find((ph) => ph.title.startsWith(`Pushing ${repositoryOf(p)}`));
+    const up = p.layers.filter((b) => b.status === 'uploaded').reduce((n, b) => n + b.size, 0);
+    if (phase) log.info(`${repositoryOf(p)}: ${formatBytes(up)} uploaded in ${formatSeconds(phase.ms)} (${formatRate(up, phase.ms)})`);
+  }
+  if (report.pushed.length) log.info(`Pushed ${formatBytes(bytesPushed(report))} in all`);
+}
+
+/** Uploads the archive as the artifact; a failure names `artifact` (the image outputs are set by then). */
+export async function uploadArtifact(report: StepReport, name: string, tmpRoot: string, log: ActionLog): Promise<ArtifactUpload> {
+  const archive = report.archive;
+  if (!archive) throw new InputError(Input.Artifact, 'there is no archive to upload');
+  const start = performance.now();
+  try {
+    const artifact = await log.phase('Uploading the artifact', () => uploadArchiveArtifact(archive, { name, tmpDir: tmpRoot, log }));
+    const ms = performance.now() - start;
+    log.info(`Artifact ${artifact.name} (id ${artifact.id}): ${formatBytes(artifact.size)} in ${formatSeconds(ms)} (${formatRate(artifact.size, ms)})`);
+    return artifact;
+  } catch (err) {
+    throw err instanceof Error && !('input' in err) ? Object.assign(new InputError(Input.Artifact, err.message), { stack: err.stack }) : err;
+  }
+}

@@ -1,0 +1,104 @@
+// What a step did, in one shape whichever way the image came (built here, pulled, or
+// built already): the outputs and the job summary are both made from it.
+
+import type { BuildReport } from '../functions/build.ts';
+import type { PushedImage } from '../sinks/push.ts';
+import type { ArtifactUpload } from '../sinks/artifact.ts';
+
+export interface LayerOut {
+  diffId: string;
+  /** The compressed blob's digest, when the layer was compressed (archive, cache or push). */
+  digest?: string;
+  /** Bytes of the uncompressed layer tar. */
+  size: number;
+  compressedSize?: number;
+  /** Store paths (built images) or archive members (images given). */
+  paths: string[];
+  /** Taken from the layer cache: not tarred or compressed again. */
+  cached: boolean;
+}
+
+export interface StepReport {
+  /** The dockerTools function, or `image` for an image built already. */
+  function: string;
+  image: string;
+  imageName: string;
+  imageTag: string;
+  configDigest: string;
+  archive: string | null;
+  layers: LayerOut[];
+  loaded: string[];
+  pushed: PushedImage[];
+  /** Layers whose bytes this run produced; the rest came from the cache. */
+  produced: number;
+  artifact?: ArtifactUpload;
+}
+
+export function fromBuild(r: BuildReport): StepReport {
+  return {
+    function: r.function,
+    image: r.image,
+    imageName: r.imageName,
+    imageTag: r.imageTag,
+    configDigest: r.configDigest,
+    archive: r.archive,
+    layers: r.layers.map((l) => ({
+      diffId: l.diffId,
+      size: l.size,
+      paths: l.paths,
+      cached: l.cached,
+      ...(l.digest ? { digest: l.digest } : {}),
+      ...(l.compressedSize !== undefined ? { compressedSize: l.compressedSize } : {}),
+    })),
+    loaded: r.loaded,
+    pushed: r.pushed,
+    produced: r.produced,
+  };
+}
+
+/** `registry/repository` of a pushed image. */
+export const repositoryOf = (p: PushedImage) => (p.reference.includes('@') ? p.reference.slice(0, p.reference.lastIndexOf('@')) : p.reference);
+
+/** Per layer and repository: uploaded, skipped (the registry had it) or mounted (from another repository). */
+export function pushStatus(report: StepReport, i: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of report.pushed) {
+    const b = p.layers[i];
+    if (b) out[repositoryOf(p)] = b.status;
+  }
+  return out;
+}
+
+/** The `layers` output: snake_case, one object per layer, bottom first. */
+export function layersOutput(report: StepReport): unknown[] {
+  return report.layers.map((l, i) => {
+    const push = pushStatus(report, i);
+    return {
+      diff_id: l.diffId,
+      digest: l.digest ?? null,
+      size: l.size,
+      compressed_size: l.compressedSize ?? null,
+      paths: l.paths,
+      cached: l.cached,
+      ...(Object.keys(push).length ? { pushed: push } : {}),
+    };
+  });
+}
+
+/** The `pushed` output: what each reference given now points at. */
+export function pushedOutput(report: StepReport): unknown[] {
+  return report.pushed.map((p) => ({ ref: p.ref, reference: p.reference, digest: p.digest, tags: p.tags, uploaded: p.uploaded, skipped: p.skipped, mounted: p.mounted }));
+}
+
+/** Bytes of blobs uploaded to registries (each repository counted). */
+export function bytesPushed(report: StepReport): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const p of report.pushed) {
+    const repo = repositoryOf(p);
+    if (seen.has(repo)) continue;
+    seen.add(repo);
+    for (const b of p.layers) if (b.status === 'uploaded') n += b.size;
+  }
+  return n;
+}

@@ -1,0 +1,30 @@
+// The one place an error becomes a failed step: its message (which names the input or
+// attribute at fault: "attribute 'maxLayers': ...", "input 'push': ...") is the error
+// annotation, and the step exits 1. The post step's wrapper only warns: it saves the
+// cache, and a failed save must not fail a job whose image was delivered.
+
+import * as core from '@actions/core';
+import { NIX_MISSING } from './constants.ts';
+
+export function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'NixNotFoundError') return NIX_MISSING;
+  return err.message;
+}
+
+export async function run(step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    if (err instanceof Error && err.stack) core.debug(err.stack);
+    core.setFailed(failureMessage(err));
+  }
+}
+
+export async function runPost(step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    core.warning(`post step: ${failureMessage(err)}`);
+  }
+}

@@ -1,0 +1,121 @@
+// The job summary (GITHUB_STEP_SUMMARY): the image, where it went, a table of its layers
+// (store paths, sizes, cache hit, what each registry did with it), the bytes moved and
+// the time each phase took. Main writes one; post adds the cache save. A summary that
+// cannot be written is a warning, never a failure.
+
+import * as core from '@actions/core';
+import type { CacheStats, SaveReport } from '../cache/index.ts';
+import { formatBytes, formatSeconds, type Phase } from './log.ts';
+import { bytesPushed, pushStatus, type StepReport } from './report.ts';
+
+type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const code = (s: string) => `<code>${esc(s)}</code>`;
+const th = (data: string) => ({ data, header: true });
+
+/** Store path → its name without the hash; archive member → as is. */
+function shortPath(p: string): string {
+  const m = /^\/nix\/store\/[0-9a-z]{32}-(.+)$/.exec(p);
+  return m ? m[1]! : p;
+}
+
+function pathsCell(paths: string[]): string {
+  if (paths.length === 0) return '<i>customisation</i>';
+  const shown = paths.slice(0, 4).map((p) => `<span title="${esc(p)}">${code(shortPath(p))}</span>`);
+  return `${shown.join(' ')}${paths.length > 4 ? ` and ${paths.length - 4} more` : ''}`;
+}
+
+export interface SummaryContext {
+  phases: Phase[];
+  cache?: { kind: string; stats: CacheStats };
+  archiveBytes?: number;
+}
+
+/** Bytes this step moved: written, loaded, pushed, uploaded as an artifact, restored from the cache. */
+export function bytesMoved(report: StepReport, ctx: SummaryContext): { label: string; bytes: number }[] {
+  const rows: { label: string; bytes: number }[] = [];
+  if (ctx.archiveBytes !== undefined) rows.push({ label: 'archive written', bytes: ctx.archiveBytes });
+  if (report.loaded.length && ctx.archiveBytes !== undefined) rows.push({ label: 'loaded into Docker', bytes: ctx.archiveBytes });
+  if (report.pushed.length) rows.push({ label: 'pushed (uploaded blobs)', bytes: bytesPushed(report) });
+  if (report.artifact) rows.push({ label: 'artifact uploaded', bytes: report.artifact.size });
+  if (ctx.cache?.stats.bytesRestored) rows.push({ label: 'restored from the layer cache', bytes: ctx.cache.stats.bytesRestored });
+  return rows;
+}
+
+export function buildSummary(report: StepReport, ctx: SummaryContext): typeof core.summary {
+  const s = core.summary;
+  s.addHeading(`nix-docker: ${esc(report.image)}`, 3);
+  const facts: SummaryTableRow[] = [
+    [th('Function'), code(report.function)],
+    [th('Image'), code(report.image)],
+    [th('Image ID'), code(report.configDigest)],
+  ];
+  if (report.archive) facts.push([th('Archive'), `${code(report.archive)}${ctx.archiveBytes !== undefined ? ` (${formatBytes(ctx.archiveBytes)})` : ''}`]);
+  if (report.loaded.length) facts.push([th('Loaded into Docker'), report.loaded.map(code).join('<br>')]);
+  if (report.artifact) facts.push([th('Artifact'), `${code(report.artifact.name)} (id ${report.artifact.id}, ${formatBytes(report.artifact.size)})`]);
+  for (const p of report.pushed) facts.push([th('Pushed'), `${code(p.ref)}<br>${code(p.reference)} (${p.uploaded} uploaded, ${p.skipped} skipped, ${p.mounted} mounted)`]);
+  s.addTable(facts);
+
+  const cacheOn = ctx.cache !== undefined;
+  const pushing = report.pushed.length > 0;
+  const header = [th('#'), th('Store paths'), th('Size'), th('Compressed'), ...(cacheOn ? [th('Layer cache')] : []), ...(pushing ? [th('Push')] : [])];
+  const rows: SummaryTableRow[] = [header];
+  report.layers.forEach((l, i) => {
+    const push = pushStatus(report, i);
+    const repos = Object.keys(push);
+    rows.push([
+      String(i + 1),
+      pathsCell(l.paths),
+      formatBytes(l.size),
+      l.compressedSize !== undefined ? formatBytes(l.compressedSize) : '',
+      ...(cacheOn ? [l.cached ? 'hit' : 'built'] : []),
+      ...(pushing ? [repos.length === 1 ? push[repos[0]!]! : repos.map((r) => `${esc(r)}: ${push[r]}`).join('<br>')] : []),
+    ]);
+  });
+  const hits = report.layers.filter((l) => l.cached).length;
+  s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
+  s.addTable(rows);
+
+  const moved = bytesMoved(report, ctx);
+  if (moved.length) {
+    const total = moved.reduce((n, m) => n + m.bytes, 0);
+    s.addHeading('Bytes moved', 4);
+    s.addTable([...moved.map((m) => [m.label, formatBytes(m.bytes)]), [th('total'), th(formatBytes(total))]]);
+  }
+  if (ctx.phases.length) {
+    s.addHeading('Time per phase', 4);
+    s.addTable([[th('Phase'), th('Time')], ...ctx.phases.map((p) => [esc(p.title), formatSeconds(p.ms)])]);
+  }
+  return s;
+}
+
+export async function writeSummary(report: StepReport, ctx: SummaryContext): Promise<void> {
+  try {
+    await buildSummary(report, ctx).write();
+  } catch (err) {
+    core.warning(`could not write the job summary: ${(err as Error).message}`);
+  } finally {
+    core.summary.emptyBuffer();
+  }
+}
+
+export async function writeCacheSaveSummary(report: SaveReport, ms: number): Promise<void> {
+  try {
+    const s = core.summary.addHeading('nix-docker: layer cache', 4);
+    const layers = report.saved.reduce((n, e) => n + e.layers.length, 0);
+    const lines = [
+      report.saved.length
+        ? `Saved ${report.saved.length} cache entr${report.saved.length === 1 ? 'y' : 'ies'} (${layers} layers, ${formatBytes(report.bytesSaved)}) in ${formatSeconds(ms)}.`
+        : 'Nothing new to save.',
+      ...(report.skipped.length ? [`${report.skipped.length} entr${report.skipped.length === 1 ? 'y' : 'ies'} existed already.`] : []),
+      ...(report.evicted.length ? [`${report.evicted.length} layers left out to stay within cache-budget.`] : []),
+      ...(report.failed.length ? [`Could not save: ${report.failed.map((f) => `${code(f.entry)} (${esc(f.reason)})`).join(', ')}.`] : []),
+    ];
+    await s.addList(lines).write();
+  } catch (err) {
+    core.warning(`could not write the job summary: ${(err as Error).message}`);
+  } finally {
+    core.summary.emptyBuffer();
+  }
+}
