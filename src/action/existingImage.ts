@@ -23,8 +23,7 @@ import { loadBaseImage } from '../image/baseImage.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { DEFAULT_STORE_DIR, parseInstallable, realiseDetailed } from '../nix/index.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
-import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
-import type { Compressor } from '../spec/attributes.ts';
+import { digestOf, memberCompression, pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
 import type { Logger } from '../util/log.ts';
 import { Input } from './constants.ts';
 import { InputError } from './inputs.ts';
@@ -140,19 +139,6 @@ async function streamScript(script: string, out: string, log: Logger): Promise<v
   }
 }
 
-async function memberCompression(file: string, offset: number, size: number): Promise<Compressor> {
-  if (size < 4) return 'none';
-  const head = Buffer.alloc(4);
-  const fh = await fsp.open(file, 'r');
-  await fh.read(head, 0, 4, offset).finally(() => fh.close());
-  return sniffCompression(head);
-}
-
-async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of chunks) h.update(c);
-  return `sha256:${h.digest('hex')}`;
-}
 
 /** Compresses `chunks` to `dest`; the blob's digest and size. */
 async function compressToFile(chunks: AsyncIterable<Uint8Array>, dest: string): Promise<{ digest: string; size: number }> {

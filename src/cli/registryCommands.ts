@@ -2,15 +2,12 @@
 // dockerTools', `docker save`'s) and `manifest REF --platform-image REF...` (one index
 // over images already pushed, e.g. by a matrix of per-architecture jobs).
 
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import fsp from 'node:fs/promises';
-import { sniffCompression } from '../compress/index.ts';
-import type { Compressor } from '../spec/attributes.ts';
 import { loadBaseImage } from '../image/baseImage.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { openRegistry, parseReference, pushIndex, formatReference } from '../registry/index.ts';
-import { parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { digestOf, memberCompression, parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
 import { UsageError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -38,19 +35,6 @@ export async function pushArchive(archive: string, refs: string[], settings: Pus
   }
 }
 
-async function memberCompression(file: string, offset: number, size: number): Promise<Compressor> {
-  if (size < 4) return 'none';
-  const head = Buffer.alloc(4);
-  const fh = await fsp.open(file, 'r');
-  await fh.read(head, 0, 4, offset).finally(() => fh.close());
-  return sniffCompression(head);
-}
-
-async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of chunks) h.update(c);
-  return `sha256:${h.digest('hex')}`;
-}
 
 /** `manifest TARGET --platform-image REF ...`: an index of images already in the registry. */
 export async function pushManifestIndex(target: string, images: string[], settings: Omit<PushSettings, 'compressor'>, log: Logger) {

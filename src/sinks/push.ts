@@ -4,7 +4,9 @@
 // layers and the manifest last. A layer whose compressed digest is already known (the
 // layer cache) costs a HEAD when the registry has it.
 
-import { compressStream } from '../compress/index.ts';
+import { createHash } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import { compressStream, sniffCompression } from '../compress/index.ts';
 import { jsonBytes, type LayerRecord } from '../image/config.ts';
 import type { ArchiveLayer } from '../image/dockerArchive.ts';
 import {
@@ -173,4 +175,20 @@ function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSo
     },
   };
   return { source, record };
+}
+
+/** How a member of an archive is compressed (from its first bytes). */
+export async function memberCompression(file: string, offset: number, size: number): Promise<Compressor> {
+  if (size < 4) return 'none';
+  const head = Buffer.alloc(4);
+  const fh = await fsp.open(file, 'r');
+  await fh.read(head, 0, 4, offset).finally(() => fh.close());
+  return sniffCompression(head);
+}
+
+/** sha256 digest (`sha256:<hex>`) of a byte stream. */
+export async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of chunks) h.update(c);
+  return `sha256:${h.digest('hex')}`;
 }
