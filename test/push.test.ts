@@ -144,3 +144,17 @@ test('CLI: prefetch prints what pullImage needs; pullImage reproduces it and the
   assert.match(wrong.stderr.trim().split('\n').pop()!, /^nix-docker: attribute 'sha256': hash mismatch/);
   assert.ok(!fs.existsSync(path.join(tmp, 'wrong.tar')));
 });
+
+test('push only (no archive): layers compressed on the way are cached, so the same push again uploads nothing', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(tmp, 'pushcache-'));
+  const ref = `${plain.host}/e2e/pushonly:1`;
+  const args = ['buildLayeredImage', '--name', 'pushonly', '--contents', fx.hello, '--push', ref, '--tls-verify=false', '--cache-dir', cacheDir, '--json'];
+  const first = (await nixDockerOk(args)).json();
+  assert.equal(first.archive, null);
+  assert.equal(first.pushed[0].uploaded, 5);
+  assert.equal(first.cache.puts, 4);
+  const second = (await nixDockerOk(args)).json();
+  assert.equal(second.pushed[0].uploaded, 0);
+  assert.equal(second.pushed[0].digest, first.pushed[0].digest);
+  assert.equal(second.produced, 0);
+});

@@ -132,7 +132,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       }
       return { ...layer, diffId };
     });
-    pushed = await pushToRegistries({ layers, makeConfig: plan.makeConfig }, opts.push.refs, { ...opts.push.settings, compressor: opts.compressor, log });
+    pushed = await pushToRegistries({ layers, makeConfig: plan.makeConfig }, opts.push.refs, { ...opts.push.settings, compressor: opts.compressor, log, cache: opts.cache });
   }
 
   const configDigest = r?.configDigest ?? pushedConfigDigest(pushed);

@@ -4,7 +4,12 @@
 // layers and the manifest last. A layer whose compressed digest is already known (the
 // layer cache) costs a HEAD when the registry has it.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LayerCache } from '../cache/index.ts';
 import fsp from 'node:fs/promises';
 import { compressStream, sniffCompression } from '../compress/index.ts';
 import { jsonBytes, type LayerRecord } from '../image/config.ts';
@@ -46,6 +51,8 @@ export interface PushSettings {
   env?: Env;
   jobs?: number;
   log: Logger;
+  /** Layers compressed while pushing are kept here (under their cacheKey) for the next push or build. */
+  cache?: LayerCache;
 }
 
 export interface PushedImage {
@@ -94,7 +101,7 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
     try {
       const records: Promise<LayerRecord>[] = [];
       const layers = image.layers.map((layer, i) => {
-        const { source, record } = layerSource(layer, settings.compressor);
+        const { source, record } = layerSource(layer, settings.compressor, settings.cache);
         records[i] = record;
         return source;
       });
@@ -132,7 +139,7 @@ function mediaTypeFor(c: Compressor): string {
  * The source may be opened again (an upload that starts over): the record settles with
  * the first complete pass.
  */
-function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSource; record: Promise<LayerRecord> } {
+function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCache): { source: BlobSource; record: Promise<LayerRecord> } {
   if (layer.blob && layer.diffId) {
     const blob = layer.blob;
     return {
@@ -149,6 +156,9 @@ function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSo
     mediaType: mediaTypeFor(compressor),
     async *open() {
       const hash = defaultHashPool().start();
+      // Kept for the layer cache: the compressed bytes as they go out, and their digest.
+      const keep = cache && layer.cacheKey && compressor !== 'none' ? { file: path.join(os.tmpdir(), `nix-docker-blob-${process.pid}-${randomUUID()}`), digest: createHash('sha256'), size: 0 } : undefined;
+      const sink = keep ? fs.createWriteStream(keep.file) : undefined;
       let n = 0;
       async function* plain(): AsyncGenerator<Uint8Array> {
         for await (const chunk of layer.chunks()) {
@@ -159,7 +169,20 @@ function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSo
           if (wait) await wait;
         }
       }
-      yield* compressStream(plain(), compressor);
+      try {
+        for await (const out of compressStream(plain(), compressor)) {
+          if (keep && sink) {
+            keep.digest.update(out);
+            keep.size += out.length;
+            if (!sink.write(out)) await once(sink, 'drain');
+          }
+          yield out;
+        }
+      } catch (err) {
+        sink?.destroy();
+        if (keep) await fsp.rm(keep.file, { force: true });
+        throw err;
+      }
       if (n !== layer.size) {
         const err = new Error(`layer ${layer.member}: read ${n} bytes, planned ${layer.size}`);
         fail(err);
@@ -170,6 +193,12 @@ function layerSource(layer: PushLayer, compressor: Compressor): { source: BlobSo
         const err = new Error(`layer ${layer.member}: content hashes to ${diffId}, but the image config says ${layer.diffId}`);
         fail(err);
         throw err;
+      }
+      if (keep && sink && cache && layer.cacheKey) {
+        sink.end();
+        await once(sink, 'finish');
+        await cache.put(layer.cacheKey, { blobPath: keep.file, diffId, digest: `sha256:${keep.digest.digest('hex')}`, size: layer.size, compressedSize: keep.size, compressor });
+        await fsp.rm(keep.file, { force: true });
       }
       settle({ diffId, paths: layer.paths });
     },
