@@ -32,13 +32,13 @@
 //   node bench/layered.mjs [--only floors,python,cli,threads,warm,push] [--runs N] [--json] [--no-check]
 //
 // Environment: BENCH_SIZE_MB (1300), BENCH_SAMPLE_MB (200), BENCH_QUIET_S (20),
-// BENCH_BUMP (app-assets), BENCH_DIR (/tmp/nix-docker-bench: plan, result links,
+// BENCH_BUMP (app-assets), BENCH_CLI (src/cli/index.ts), BENCH_DIR (/tmp/nix-docker-bench: plan, result links,
 // sample, outputs, caches, registry storage, logs).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBumped, buildClosure, listFiles, referenceLayers, warm, writeSample } from './closure.mjs';
 import { best, keepBest, log, measure, once } from './measure.mjs';
@@ -47,7 +47,9 @@ import { table, TARGETS } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
-const CLI = join(ROOT, 'src/cli/index.ts');
+// The CLI entry: the TypeScript source (default), or BENCH_CLI=dist/cli/index.js for the
+// ncc bundle that ships (it starts ~0.4 s sooner: no type stripping, one file).
+const CLI = resolve(ROOT, process.env.BENCH_CLI ?? 'src/cli/index.ts');
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1300);
 const SAMPLE_MB = Number(process.env.BENCH_SAMPLE_MB ?? 200);
 const DIR = process.env.BENCH_DIR ?? '/tmp/nix-docker-bench';
@@ -292,6 +294,7 @@ async function main() {
     check,
     cliNote,
     levels: await engineLevels(),
+    cli: relative(ROOT, CLI),
     threads,
     warm: warmEv,
     push: pushEv,

@@ -2,7 +2,8 @@
 // its CPU time (GNU time, when there), the peak RSS of its whole process tree
 // (sampled from /proc every 50 ms), and the CPU other processes took meanwhile.
 // Processes the command talks to (a local registry) can be named as `side`: their CPU
-// is reported on its own and left out of "others".
+// is reported on its own and left out of "others". So is the CPU of kernel threads
+// (writeback of the files the command writes, loopback network): `kernelCpu`.
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
@@ -57,11 +58,26 @@ function processCpu(pid) {
   }
 }
 
+// CPU seconds used so far by all kernel threads (kthreadd and its children).
+function kernelThreadsCpu() {
+  let sum = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (name === '2' || f[1] === '2') sum += (Number(f[11]) + Number(f[12])) / 100;
+    } catch {}
+  }
+  return sum;
+}
+
 /**
  * Runs `argv` (a shell pipeline when `shell`), stdout to `stdout` (a path, default
  * /dev/null), stderr to a log in `logDir`. Returns { wall, rssMB, treeMB, cpu, others,
- * sideCpu, steal, ok, code, logFile }: seconds, MB, cores. `side`: pids of servers the
- * command uses (their CPU seconds come back as `sideCpu`, not in `others`).
+ * sideCpu, kernelCpu, steal, ok, code, logFile }: seconds, MB, cores. `side`: pids of
+ * servers the command uses (their CPU seconds come back as `sideCpu`); kernel threads'
+ * CPU is `kernelCpu`; neither is in `others`.
  */
 export async function measure(label, argv, { logDir, shell = false, stdout = '/dev/null', env, side = [] } = {}) {
   mkdirSync(logDir, { recursive: true });
@@ -72,6 +88,7 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   const outFd = openSync(stdout, 'w');
   const errFd = openSync(logFile, 'w');
   const sideBefore = side.map(processCpu);
+  const kernelBefore = kernelThreadsCpu();
   const before = cpuTicks();
   const t0 = performance.now();
   const child = spawn(full[0], full.slice(1), { stdio: ['ignore', outFd, errFd], env: env ?? process.env });
@@ -83,6 +100,7 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   const wall = (performance.now() - t0) / 1000;
   clearInterval(timer);
   const after = cpuTicks();
+  const kernelCpu = Math.max(0, kernelThreadsCpu() - kernelBefore);
   const sideCpu = side.length ? side.reduce((sum, pid, i) => sum + Math.max(0, processCpu(pid) - sideBefore[i]), 0) : null;
   closeSync(outFd);
   closeSync(errFd);
@@ -97,11 +115,11 @@ export async function measure(label, argv, { logDir, shell = false, stdout = '/d
   }
   const hz = 100; // USER_HZ
   const busy = (after.busy - before.busy) / hz;
-  const others = cpu === null ? null : Math.max(0, busy - cpu - (sideCpu ?? 0)) / wall;
+  const others = cpu === null ? null : Math.max(0, busy - cpu - (sideCpu ?? 0) - kernelCpu) / wall;
   const steal = (after.steal - before.steal) / hz / wall;
   const ok = code === 0;
   if (!ok) log(`${label}: exit ${code}; see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n')}`);
-  return { wall, rssMB, treeMB: treePeak > 0 ? treePeak / MB : null, cpu, others, sideCpu, steal, ok, code, logFile };
+  return { wall, rssMB, treeMB: treePeak > 0 ? treePeak / MB : null, cpu, others, sideCpu, kernelCpu, steal, ok, code, logFile };
 }
 
 // Other work on this machine (2 cores, shared) skews figures: before each run, wait

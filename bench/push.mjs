@@ -7,8 +7,8 @@
 //   layers: known digests, a HEAD each). Targets: warm ≤ 0.1 × cold, for both.
 //
 // push (issue 4): our push cold (fresh repository, empty cache) and unchanged (the same
-//   push again, same cache dir), and — since a push alone keeps nothing in the cache —
-//   unchanged with a cache a build filled; beside `skopeo copy docker-archive:F
+//   push again, same cache dir: whatever the cold push left there — since ce5ac2d the
+//   layers it compressed), and unchanged with a cache a build filled; beside `skopeo copy docker-archive:F
 //   docker://...` of the same image (F written once by streamLayeredImage --out, plain
 //   tar) to a fresh repository of the same registry, then again unchanged.
 //

@@ -31,7 +31,8 @@ export function table(results, ctx) {
   lines.push('');
   lines.push(
     `Synthetic closure: ${closure.paths} store paths, ${(closure.bytes / MB).toFixed(1)} MB in ${closure.files} files ` +
-      `(${closure.entries} entries); nix-build ${closure.buildSeconds.toFixed(1)} s; ${ctx.cores} cores; runs per figure: ${ctx.runs} (best wall kept)`,
+      `(${closure.entries} entries); nix-build ${closure.buildSeconds.toFixed(1)} s; ${ctx.cores} cores; runs per figure: ${ctx.runs} (best wall kept)` +
+      (ctx.cli ? `; CLI: ${ctx.cli}` : ''),
   );
   lines.push('');
   const head = ['', 'wall s', 'RSS MB', 'tree MB', 'CPU s', 'others', 'note'];
@@ -42,7 +43,11 @@ export function table(results, ctx) {
     fmtMB(r.m?.treeMB),
     fmtS(r.m?.cpu),
     r.m?.others === null || r.m?.others === undefined ? '—' : r.m.others.toFixed(2),
-    [r.note, r.m?.busyBefore ? `machine busy before (${r.m.busyBefore.toFixed(1)} cores)` : ''].filter(Boolean).join('; '),
+    [
+      r.note,
+      r.m?.kernelCpu >= 0.5 ? `kernel threads ${r.m.kernelCpu.toFixed(1)} s CPU` : '',
+      r.m?.busyBefore ? `machine busy before (${r.m.busyBefore.toFixed(1)} cores)` : '',
+    ].filter(Boolean).join('; '),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
   const fmt = (row) => row.map((c, i) => (i === 0 || i === row.length - 1 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ').trimEnd();
@@ -60,7 +65,7 @@ export function table(results, ctx) {
   });
   lines.push('');
   lines.push('RSS MB: largest single process (GNU time %M); tree MB: sampled sum over the process tree;');
-  lines.push('others: CPU (in cores) used outside the measured processes while they ran.');
+  lines.push('others: CPU (in cores) used by other processes while they ran (not the registry, not kernel threads).');
 
   const get = (k) => results.find((r) => r.key === k)?.m;
   const wallOf = (k) => (get(k)?.ok ? get(k).wall : null);
