@@ -100,6 +100,42 @@ test('a corrupt or truncated blob, or a damaged record, is discarded with a warn
   assert.equal((await open(dir).cache.lookup([a!.key])).size, 1, 'rebuilt and cached again');
 });
 
+test('a blob unchanged since it was known good is not read again; one edited in place is, even with its mtime put back', async () => {
+  const dir = newDir();
+  const [a, b] = await Promise.all(['sa', 'sb'].map((n) => layer(n)));
+  const first = open(dir);
+  for (const l of [a!, b!]) await first.cache.put(l.key, l.put);
+  const blob = (l: Layer) => path.join(dir, 'layers-v1', 'blobs', 'sha256', l.put.digest.slice(7));
+  const verifiedAt = (events: CacheEvent[]) => Object.fromEntries(events.flatMap((e) => (e.type === 'hit' ? [[e.key, e.verified]] : [])));
+
+  const warm = open(dir);
+  assert.equal((await warm.cache.lookup([a!.key, b!.key])).size, 2);
+  assert.deepEqual(verifiedAt(warm.events), { [a!.key]: false, [b!.key]: false }, 'stored by put: trusted by their stat');
+
+  // Same size, same mtime, other bytes: only ctime tells, and ctime cannot be set back.
+  const st = await fsp.stat(blob(a!));
+  const flipped = Buffer.from(a!.bytes);
+  flipped[12] = flipped[12]! ^ 1;
+  await fsp.chmod(blob(a!), 0o644);
+  await fsp.writeFile(blob(a!), flipped);
+  await fsp.utimes(blob(a!), st.atime, st.mtime);
+  const after = open(dir);
+  assert.equal((await after.cache.lookup([a!.key, b!.key])).size, 1);
+  assert.deepEqual(verifiedAt(after.events), { [b!.key]: false });
+  assert.equal(after.cache.stats().corrupt, 1);
+  assert.match(after.warnings.join('\n'), /digest sha256:[0-9a-f]{64}, expected/);
+
+  // A record written before stamps existed (or a blob restored from elsewhere): hashed once, then trusted.
+  const record = path.join(dir, 'layers-v1', 'records', `${createHash('sha256').update(b!.key).digest('hex')}.json`);
+  const { verifiedStat: _, ...old } = JSON.parse(await fsp.readFile(record, 'utf8'));
+  await fsp.writeFile(record, JSON.stringify(old));
+  const once = open(dir);
+  await once.cache.lookup([b!.key]);
+  const twice = open(dir);
+  await twice.cache.lookup([b!.key]);
+  assert.deepEqual([verifiedAt(once.events), verifiedAt(twice.events)], [{ [b!.key]: true }, { [b!.key]: false }]);
+});
+
 test('verify: full also checks the diff_id (decompressing the blob)', async () => {
   const dir = newDir();
   const l = await layer('full');

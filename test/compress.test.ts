@@ -68,3 +68,47 @@ test('decompressStream reads our many-member/many-frame output back, and a trunc
     await assert.rejects(collect(decompressStream(pieces(packed.subarray(0, packed.length - 10), 4096), kind)));
   }
 });
+
+test('worker pool: blocks come out as the public one-shot functions make them, block after block', async () => {
+  const { CompressPool, sharedBlock } = await import('../src/compress/pool.ts');
+  const zlib = await import('node:zlib');
+  const C = zlib.constants;
+  const pool = new CompressPool(2);
+  try {
+    const blocks = [input.subarray(0, 400_000), input.subarray(400_000), Buffer.alloc(0), input.subarray(0, 400_000)];
+    for (const kind of ['gz', 'zstd'] as const) {
+      const level = kind === 'gz' ? 3 : 1;
+      // Several blocks through the same worker engines: a reused context must not drift
+      // (a zstd reset would drop the level and the checksum flag).
+      const outs = await Promise.all(blocks.map((b) => {
+        const shared = sharedBlock(Math.max(1, b.length));
+        shared.set(b);
+        return pool.run(kind, shared, b.length, level);
+      }));
+      blocks.forEach((b, i) => {
+        const room = Math.max(65536, b.length + (b.length >> 7) + 65536);
+        const ref = kind === 'gz'
+          ? zlib.gzipSync(b, { level, chunkSize: room })
+          : zlib.zstdCompressSync(b, { chunkSize: room, params: { [C.ZSTD_c_compressionLevel]: level, [C.ZSTD_c_checksumFlag]: 1 } });
+        assert.ok(outs[i]!.equals(ref), `${kind} block ${i}`);
+      });
+      assert.ok(outs[0]!.equals(outs[3]!), kind);
+      if (kind === 'zstd') assert.equal((outs[0]![4]! >> 2) & 1, 1, 'zstd frames carry a checksum');
+    }
+    // A plain (non-shared) buffer is copied, not refused.
+    assert.ok((await pool.run('gz', Buffer.from('plain'), 5, 3)).length > 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('worker pool: a failure rejects that block only', async () => {
+  const { CompressPool } = await import('../src/compress/pool.ts');
+  const pool = new CompressPool(1);
+  try {
+    await assert.rejects(pool.run('gz', Buffer.from('x'), 1, 42), /level|invalid|range/i);
+    assert.ok((await pool.run('gz', Buffer.from('after'), 5, 3)).length > 0);
+  } finally {
+    await pool.close();
+  }
+});

@@ -38543,7 +38543,7 @@ module.exports = { version: packageJson.version }
 
 /***/ }),
 
-/***/ 5596:
+/***/ 2400:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95463,6 +95463,178 @@ const log_silentLogger = {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/compress/pool.js
+// Block compression on worker threads.
+//
+// Why not node:zlib's async functions on libuv's pool: measured on the 1.3 GB bench
+// closure, they cost twice. (1) Their stream feeds a block with ZSTD_e_continue and ends
+// the frame after, so libzstd runs its buffered ring (the slow extDict match finder,
+// 330 against 443 MB/s one-pass) and the frames depend on node's chunk sizes. (2) Every
+// block allocates its output room and a copy in the main isolate; that external memory
+// set off ~50 full GCs of the main heap per build (~2 s of CPU on a 2-core machine).
+// Here a worker compresses a block in one synchronous call with room for all of its
+// output (one pass, the bytes fixed by input and level alone), and only the exact
+// compressed bytes come back. Blocks live in SharedArrayBuffers the worker reads in
+// place: moving a 4 MiB ArrayBuffer between isolates instead counts as a new external
+// allocation each time it arrives, and that alone set off ~20 full GCs per build.
+
+
+// An inline worker: no separate file to locate in the bundle. It keeps one compressor
+// per codec and level and one output buffer, and drives node:zlib's handle directly
+// (writeSync with the finishing flush, then reset for gzip), so a block allocates nothing but its
+// exact result: a fresh context per block (zstdCompressSync) left ~100 MB of freed 4 MiB
+// buffers in the workers' malloc arenas. Both give the same bytes (test/compress.test.ts);
+// the public function is the fallback should the handle ever look different.
+const WORKER_SOURCE = (/* unused pure expression or super */ null && (`
+const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+const C = zlib.constants;
+const engines = new Map();
+let room = new Uint8Array(0);
+function roomFor(length) { return Math.max(65536, length + (length >> 7) + 65536); }
+function oneShot(codec, level, input) {
+  const chunkSize = roomFor(input.length);
+  return codec === 'gz'
+    ? zlib.gzipSync(input, { level, chunkSize })
+    : zlib.zstdCompressSync(input, { chunkSize, params: { [C.ZSTD_c_compressionLevel]: level, [C.ZSTD_c_checksumFlag]: 1 } });
+}
+function engine(codec, level) {
+  const key = codec + level;
+  if (engines.has(key)) return engines.get(key);
+  const s = codec === 'gz'
+    ? zlib.createGzip({ level })
+    : zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel]: level, [C.ZSTD_c_checksumFlag]: 1 } });
+  const h = s._handle, state = s._writeState;
+  let run = null;
+  if (h && typeof h.writeSync === 'function' && typeof h.reset === 'function' && state instanceof Uint32Array) {
+    const finish = codec === 'gz' ? C.Z_FINISH : C.ZSTD_e_end;
+    run = (input) => {
+      const size = roomFor(input.length);
+      if (room.length < size) room = new Uint8Array(size);
+      h.writeSync(finish, input, 0, input.length, room, 0, size);
+      if (state[1] !== 0 || state[0] === 0) {
+        // Not finished in one call (cannot happen with this room): start afresh.
+        engines.delete(key);
+        return oneShot(codec, level, input);
+      }
+      // A finished zstd frame leaves the context ready for the next; its reset() would
+      // also drop the level and checksum parameters. deflate needs the reset.
+      if (codec === 'gz') h.reset();
+      return room.slice(0, size - state[0]);
+    };
+  } else {
+    run = (input) => oneShot(codec, level, input);
+  }
+  engines.set(key, run);
+  return run;
+}
+parentPort.on('message', (m) => {
+  try {
+    const r = engine(m.codec, m.level)(m.block.subarray(0, m.length));
+    const out = r.byteOffset === 0 && r.byteLength === r.buffer.byteLength ? r : r.slice();
+    parentPort.postMessage({ id: m.id, out }, [out.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
+  }
+});
+`));
+/** A block buffer the workers read in place. */
+function sharedBlock(size) {
+    return new Uint8Array(new SharedArrayBuffer(size));
+}
+// Blocks outlive the streams that used them. A SharedArrayBuffer is freed only once every
+// isolate that saw it has collected it, and an idle worker hardly ever collects: a push
+// that compressed 41 layers, each with fresh blocks, held 450 MB of them. So blocks go
+// back to one free list for the next stream.
+const freeBlocks = new Map();
+const KEEP_FREE = 16;
+/** A block of `size` bytes from the free list, or a new one. */
+function pool_takeBlock(size) {
+    return freeBlocks.get(size)?.pop() ?? sharedBlock(size);
+}
+/** Returns a block no job is reading any more. */
+function pool_giveBlock(block) {
+    let list = freeBlocks.get(block.byteLength);
+    if (!list)
+        freeBlocks.set(block.byteLength, (list = []));
+    if (list.length < KEEP_FREE)
+        list.push(block);
+}
+class CompressPool {
+    lanes = [];
+    nextId = 0;
+    waiting = new Map();
+    threads;
+    constructor(threads = Math.max(1, Math.min(availableParallelism(), 8))) {
+        this.threads = threads;
+    }
+    /**
+     * Compresses block[0, length) into one gzip member / zstd frame. A block from
+     * `sharedBlock` is read in place (leave it alone until the promise settles); any other
+     * is copied first.
+     */
+    run(codec, block, length, level) {
+        let shared = block;
+        if (!(block.buffer instanceof SharedArrayBuffer)) {
+            shared = sharedBlock(length);
+            shared.set(block.subarray(0, length));
+        }
+        const lane = this.pickLane();
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            this.waiting.set(id, { resolve, reject, lane });
+            if (lane.busy++ === 0)
+                lane.worker.ref();
+            lane.worker.postMessage({ id, codec, block: shared, length, level });
+        });
+    }
+    async close() {
+        const lanes = this.lanes;
+        this.lanes = [];
+        await Promise.all(lanes.map((l) => l.worker.terminate()));
+    }
+    pickLane() {
+        if (this.lanes.length < this.threads && !this.lanes.some((l) => l.busy === 0)) {
+            const worker = new Worker(WORKER_SOURCE, { eval: true });
+            const lane = { worker, busy: 0 };
+            worker.on('message', (m) => this.settle(m));
+            worker.on('error', (err) => this.failLane(lane, err));
+            worker.unref(); // idle workers must not keep the process alive
+            this.lanes.push(lane);
+            return lane;
+        }
+        return this.lanes.reduce((a, b) => (b.busy < a.busy ? b : a));
+    }
+    settle(m) {
+        const w = this.waiting.get(m.id);
+        if (!w)
+            return;
+        this.waiting.delete(m.id);
+        if (--w.lane.busy === 0)
+            w.lane.worker.unref();
+        if (m.error !== undefined)
+            w.reject(new Error(m.error));
+        else
+            w.resolve(Buffer.from(m.out.buffer, m.out.byteOffset, m.out.byteLength));
+    }
+    failLane(lane, err) {
+        this.lanes = this.lanes.filter((l) => l !== lane);
+        for (const [id, w] of this.waiting) {
+            if (w.lane !== lane)
+                continue;
+            this.waiting.delete(id);
+            w.reject(err);
+        }
+    }
+}
+let shared;
+/** One pool per process; idle workers do not keep it alive. */
+function pool_defaultCompressPool() {
+    return (shared ??= new CompressPool());
+}
+
 ;// CONCATENATED MODULE: ./lib/compress/zstdFrames.js
 // Splits a zstd stream into its frames (RFC 8878 §3.1). Our archives are many frames
 // (one per block, for parallel compression), and Node's zstd decoder stops or fails at
@@ -95527,9 +95699,10 @@ async function* zstdFrames(source) {
 // Compression that uses both cores: the input is cut into fixed-size blocks, each block
 // becomes an independent gzip member or zstd frame (a concatenation of members/frames is
 // a valid gzip/zstd stream, which docker, skopeo and gunzip read), blocks compress in
-// parallel on libuv's thread pool, and come out in input order. Fixed block boundaries
+// parallel on worker threads (pool.ts), and come out in input order. Fixed block boundaries
 // and fixed parameters keep the output deterministic; node:zlib's output is the same on
 // Node 20, 22 and 24.
+
 
 
 
@@ -95558,17 +95731,12 @@ async function* bytesOnly(source) {
 // where zstd 3 gives 207 MB/s for 0.280. Twice the speed for a few percent of size.
 const DEFAULT_LEVEL = { gz: 3, zstd: 1 };
 const DEFAULT_BLOCK = (/* unused pure expression or super */ null && (4 << 20));
-const gzip = (0,external_node_util_.promisify)(external_node_zlib_.gzip);
-const zstdCompress = (0,external_node_util_.promisify)(external_node_zlib_.zstdCompress);
-function compressBlock(kind, block, level) {
-    if (kind === 'gz')
-        return gzip(block, { level: level ?? DEFAULT_LEVEL.gz });
-    return zstdCompress(block, {
-        params: {
-            [zlib.constants.ZSTD_c_compressionLevel]: level ?? DEFAULT_LEVEL.zstd,
-            [zlib.constants.ZSTD_c_checksumFlag]: 1,
-        },
-    });
+// Bumped whenever the same input and level would compress to other bytes (layer cache
+// keys include it). 2: blocks are compressed in one pass (src/compress/pool.ts).
+const ENCODER_REVISION = 2;
+/** One block as one gzip member / zstd frame (the bytes depend on block and level only). */
+async function compressBlock(kind, block, level) {
+    return defaultCompressPool().run(kind, block, block.length, level ?? DEFAULT_LEVEL[kind]);
 }
 /** Compresses a byte stream; `none` passes it through. */
 async function* compressStream(source, kind, opts = {}) {
@@ -95578,19 +95746,25 @@ async function* compressStream(source, kind, opts = {}) {
     }
     const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
     const parallel = Math.max(1, opts.parallel ?? cpus().length + 1);
-    // Block buffers are reused once their compression is done: memory stays at about
+    // Workers read blocks in place; a block is reused once its job is done: memory stays at about
     // (parallel + 1) blocks in and out, whatever the image size.
+    const pool = defaultCompressPool();
+    const level = opts.level ?? DEFAULT_LEVEL[kind];
     const spare = [];
     const pending = [];
-    let block = Buffer.allocUnsafe(blockSize);
+    let block = takeBlock(blockSize);
     let filled = 0;
     let segment;
+    let finished = false;
+    // A block goes back to this stream's spares, or once the stream is over, to the pool's.
+    const release = (b) => void (finished ? giveBlock(b) : spare.push(b));
     const submit = () => {
         const input = block;
-        const job = compressBlock(kind, input.subarray(0, filled), opts.level);
-        job.then(() => spare.push(input), () => { });
+        const job = pool.run(kind, input, filled, level);
+        // Settled (either way), the worker is done reading the block.
+        job.then(() => release(input), () => release(input));
         pending.push({ job, segment });
-        block = spare.pop() ?? Buffer.allocUnsafe(blockSize);
+        block = spare.pop() ?? takeBlock(blockSize);
         filled = 0;
     };
     let produced = false;
@@ -95601,44 +95775,51 @@ async function* compressStream(source, kind, opts = {}) {
         opts.tap?.(of, out);
         return out;
     };
-    for await (const item of source) {
-        if (isBoundary(item) || isPrecompressed(item)) {
-            if (filled > 0)
-                submit();
-            if (isBoundary(item)) {
-                while (pending.length >= parallel)
+    try {
+        for await (const item of source) {
+            if (isBoundary(item) || isPrecompressed(item)) {
+                if (filled > 0)
+                    submit();
+                if (isBoundary(item)) {
+                    while (pending.length >= parallel)
+                        yield await next();
+                    segment = item.segment;
+                    continue;
+                }
+                // A run compressed earlier goes out in order: everything before it first.
+                while (pending.length > 0)
                     yield await next();
-                segment = item.segment;
+                produced = true;
+                if (item.precompressed === kind)
+                    yield* item.chunks();
+                else
+                    for await (const c of compressStream(item.plain(), kind, { ...opts, tap: undefined }))
+                        yield c;
                 continue;
             }
-            // A run compressed earlier goes out in order: everything before it first.
-            while (pending.length > 0)
-                yield await next();
-            produced = true;
-            if (item.precompressed === kind)
-                yield* item.chunks();
-            else
-                for await (const c of compressStream(item.plain(), kind, { ...opts, tap: undefined }))
-                    yield c;
-            continue;
-        }
-        for (let off = 0; off < item.length;) {
-            const take = Math.min(blockSize - filled, item.length - off);
-            block.set(item.subarray(off, off + take), filled);
-            filled += take;
-            off += take;
-            if (filled === blockSize) {
-                submit();
-                while (pending.length >= parallel)
-                    yield await next();
+            for (let off = 0; off < item.length;) {
+                const take = Math.min(blockSize - filled, item.length - off);
+                block.set(item.subarray(off, off + take), filled);
+                filled += take;
+                off += take;
+                if (filled === blockSize) {
+                    submit();
+                    while (pending.length >= parallel)
+                        yield await next();
+                }
             }
         }
+        // An empty input still gives a valid (empty) stream: one member of nothing.
+        if (filled > 0 || (!produced && pending.length === 0))
+            submit();
+        while (pending.length > 0)
+            yield await next();
     }
-    // An empty input still gives a valid (empty) stream: one member of nothing.
-    if (filled > 0 || (!produced && pending.length === 0))
-        submit();
-    while (pending.length > 0)
-        yield await next();
+    finally {
+        finished = true;
+        for (const b of [block, ...spare.splice(0)])
+            giveBlock(b);
+    }
 }
 function extensionFor(kind) {
     return kind === 'gz' ? '.tar.gz' : kind === 'zstd' ? '.tar.zst' : '.tar';
@@ -95879,7 +96060,8 @@ async function files_readJson(file) {
 //   blobs/sha256/<hex>         compressed layer blobs, content-addressed (two keys with
 //                              the same bytes share one file)
 //   records/<sha256(key)>.json the layer's record (key, diff_id, digest, sizes,
-//                              compressor); its mtime is the layer's last use
+//                              compressor, and the blob's stat when its bytes were last
+//                              known good); its mtime is the layer's last use
 //   tmp/                       files being written; renamed into place when complete
 //
 // Every file appears by rename(2) once complete, blob before record, so a crash at any
@@ -95887,6 +96069,13 @@ async function files_readJson(file) {
 // later), never a record without its whole blob. Several processes may share the
 // directory: writes are renames of identical content, and eviction leaves alone what
 // was used or written during the last `graceMs`, which another build may be reading.
+//
+// A blob is hashed when it is stored and whenever its stat (inode, size, mtime, ctime)
+// differs from the one its record keeps: unchanged since it was known good, it is not
+// read again at lookup (a warm rebuild would otherwise hash every cached byte first).
+// Any write through the file system moves ctime, which no caller can set back, so a
+// blob edited, truncated or replaced since is verified in full, as is one restored
+// from elsewhere. This is git's index trick; it does not catch bits rotting on disk.
 
 
 
@@ -95904,6 +96093,7 @@ function defaultLocalCacheDir(env = process.env, home = os.homedir()) {
     const xdg = env.XDG_CACHE_HOME;
     return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'nix-docker');
 }
+const statStamp = (st) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 function localDirCache(dir, opts = {}) {
     const log = opts.log ?? silentLogger;
     const tracker = new Tracker(opts.onEvent);
@@ -95949,7 +96139,9 @@ function localDirCache(dir, opts = {}) {
         }
         const record = recordOf(stored);
         const blob = blobFile(record.digest);
-        const bad = await blobProblem(blob, record, opts.verify);
+        const before = await fsp.stat(blob).catch(() => undefined);
+        const unchanged = before?.isFile() && opts.verify !== 'full' && stored.verifiedStat === statStamp(before);
+        const bad = unchanged ? undefined : await blobProblem(blob, record, opts.verify);
         if (bad === 'blob missing') {
             // Evicted by another process between its record and its blob, or never written whole.
             await fsp.rm(file, { force: true });
@@ -95963,9 +96155,19 @@ function localDirCache(dir, opts = {}) {
             tracker.emit({ type: 'miss', key, reason: 'corrupt' });
             return undefined;
         }
-        await Promise.all([touch(file), touch(blob)]);
-        tracker.emit({ type: 'hit', key, digest: record.digest, bytes: record.compressedSize });
+        if (unchanged)
+            await touch(file);
+        else
+            await writeRecord(key, record, blob).catch(() => touch(file));
+        tracker.emit({ type: 'hit', key, digest: record.digest, bytes: record.compressedSize, verified: !unchanged });
         return { key, ...record, blobPath: blob };
+    }
+    /** Writes the record of `key`; `knownGood`: stamped with the stat of its blob. */
+    async function writeRecord(key, record, blob, knownGood = true) {
+        const verifiedStat = knownGood ? statStamp(await fsp.stat(blob)) : undefined;
+        const file = recordFile(key);
+        const stored = { schema: SCHEMA, key, ...record, ...(verifiedStat ? { verifiedStat } : {}) };
+        await writeFileAtomic(file, `${JSON.stringify(stored)}\n`, tmpFor(file));
     }
     async function list() {
         const names = await fsp.readdir(recordsDir).catch(() => []);
@@ -96066,16 +96268,17 @@ function localDirCache(dir, opts = {}) {
                 await ensureDirs();
                 const blob = blobFile(record.digest);
                 const st = await fsp.stat(blob).catch(() => undefined);
-                if (st?.isFile() && st.size === record.compressedSize)
+                const present = st?.isFile() === true && st.size === record.compressedSize;
+                if (present)
                     await touch(blob);
                 else {
                     await storeBlob(layer, blob, tmpFor(blob));
                     await touch(blob);
                 }
-                const file = recordFile(key);
-                const stored = { schema: SCHEMA, key, ...record };
-                await writeFileAtomic(file, `${JSON.stringify(stored)}\n`, tmpFor(file));
-                await touch(file);
+                // storeBlob checked the bytes it copied (a whole file it cloned is one the caller
+                // has just written and hashed); a blob found in place is verified at its next lookup.
+                await writeRecord(key, record, blob, !present);
+                await touch(recordFile(key));
                 putThisRun.set(key, record);
                 tracker.emit({ type: 'put', key, digest: record.digest, bytes: record.compressedSize });
             }
@@ -97267,7 +97470,7 @@ function formatRate(bytes, ms) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5596);
+/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2400);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2988);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9455);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2287);

@@ -214,7 +214,7 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
         layers[i] = { ...layers[i]!, digest, compressedSize: l.size };
       } else if (hit) {
         const blob = cachedBlob(hit);
-        layer.blob = { digest: blob.digest, size: blob.compressedSize, compression: blob.compression, open: blob.chunks };
+        layer.blob = { digest: blob.digest, size: blob.compressedSize, compression: blob.compression, open: blob.open };
         layers[i] = { ...layers[i]!, digest: blob.digest, compressedSize: blob.compressedSize, cached: true };
       } else if (cache) {
         const file = path.join(opts.workDir, `layer-${i}.gz`);

@@ -3,7 +3,8 @@
 //   blobs/sha256/<hex>         compressed layer blobs, content-addressed (two keys with
 //                              the same bytes share one file)
 //   records/<sha256(key)>.json the layer's record (key, diff_id, digest, sizes,
-//                              compressor); its mtime is the layer's last use
+//                              compressor, and the blob's stat when its bytes were last
+//                              known good); its mtime is the layer's last use
 //   tmp/                       files being written; renamed into place when complete
 //
 // Every file appears by rename(2) once complete, blob before record, so a crash at any
@@ -11,8 +12,16 @@
 // later), never a record without its whole blob. Several processes may share the
 // directory: writes are renames of identical content, and eviction leaves alone what
 // was used or written during the last `graceMs`, which another build may be reading.
+//
+// A blob is hashed when it is stored and whenever its stat (inode, size, mtime, ctime)
+// differs from the one its record keeps: unchanged since it was known good, it is not
+// read again at lookup (a warm rebuild would otherwise hash every cached byte first).
+// Any write through the file system moves ctime, which no caller can set back, so a
+// blob edited, truncated or replaced since is verified in full, as is one restored
+// from elsewhere. This is git's index trick; it does not catch bits rotting on disk.
 
 import { createHash } from 'node:crypto';
+import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +50,11 @@ export function defaultLocalCacheDir(env: NodeJS.ProcessEnv = process.env, home:
 interface StoredRecord extends LayerRecord {
   schema: string;
   key: string;
+  /** The blob's stat when its bytes last matched the digest (see above). */
+  verifiedStat?: string;
 }
+
+const statStamp = (st: fs.Stats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 
 interface Listed {
   file: string;
@@ -97,7 +110,9 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
     }
     const record = recordOf(stored as StoredRecord);
     const blob = blobFile(record.digest);
-    const bad = await blobProblem(blob, record, opts.verify);
+    const before = await fsp.stat(blob).catch(() => undefined);
+    const unchanged = before?.isFile() && opts.verify !== 'full' && stored.verifiedStat === statStamp(before);
+    const bad = unchanged ? undefined : await blobProblem(blob, record, opts.verify);
     if (bad === 'blob missing') {
       // Evicted by another process between its record and its blob, or never written whole.
       await fsp.rm(file, { force: true });
@@ -111,9 +126,18 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
       tracker.emit({ type: 'miss', key, reason: 'corrupt' });
       return undefined;
     }
-    await Promise.all([touch(file), touch(blob)]);
-    tracker.emit({ type: 'hit', key, digest: record.digest, bytes: record.compressedSize });
+    if (unchanged) await touch(file);
+    else await writeRecord(key, record, blob).catch(() => touch(file));
+    tracker.emit({ type: 'hit', key, digest: record.digest, bytes: record.compressedSize, verified: !unchanged });
     return { key, ...record, blobPath: blob };
+  }
+
+  /** Writes the record of `key`; `knownGood`: stamped with the stat of its blob. */
+  async function writeRecord(key: string, record: LayerRecord, blob: string, knownGood = true): Promise<void> {
+    const verifiedStat = knownGood ? statStamp(await fsp.stat(blob)) : undefined;
+    const file = recordFile(key);
+    const stored: StoredRecord = { schema: SCHEMA, key, ...record, ...(verifiedStat ? { verifiedStat } : {}) };
+    await writeFileAtomic(file, `${JSON.stringify(stored)}\n`, tmpFor(file));
   }
 
   async function list(): Promise<Listed[]> {
@@ -206,15 +230,16 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
         await ensureDirs();
         const blob = blobFile(record.digest);
         const st = await fsp.stat(blob).catch(() => undefined);
-        if (st?.isFile() && st.size === record.compressedSize) await touch(blob);
+        const present = st?.isFile() === true && st.size === record.compressedSize;
+        if (present) await touch(blob);
         else {
           await storeBlob(layer, blob, tmpFor(blob));
           await touch(blob);
         }
-        const file = recordFile(key);
-        const stored: StoredRecord = { schema: SCHEMA, key, ...record };
-        await writeFileAtomic(file, `${JSON.stringify(stored)}\n`, tmpFor(file));
-        await touch(file);
+        // storeBlob checked the bytes it copied (a whole file it cloned is one the caller
+        // has just written and hashed); a blob found in place is verified at its next lookup.
+        await writeRecord(key, record, blob, !present);
+        await touch(recordFile(key));
         putThisRun.set(key, record);
         tracker.emit({ type: 'put', key, digest: record.digest, bytes: record.compressedSize });
       } catch (err) {

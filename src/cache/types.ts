@@ -43,7 +43,7 @@ export interface CachedLayer extends LayerRecord {
 export type MissReason = 'absent' | 'corrupt' | 'unavailable';
 
 export type CacheEvent =
-  | { type: 'hit'; key: string; digest: string; bytes: number }
+  | { type: 'hit'; key: string; digest: string; bytes: number; /** Its blob was hashed at this lookup. */ verified?: boolean }
   | { type: 'miss'; key: string; reason: MissReason }
   | { type: 'corrupt'; key: string; digest: string; reason: string }
   | { type: 'put'; key: string; digest: string; bytes: number }

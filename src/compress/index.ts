@@ -1,13 +1,14 @@
 // Compression that uses both cores: the input is cut into fixed-size blocks, each block
 // becomes an independent gzip member or zstd frame (a concatenation of members/frames is
 // a valid gzip/zstd stream, which docker, skopeo and gunzip read), blocks compress in
-// parallel on libuv's thread pool, and come out in input order. Fixed block boundaries
+// parallel on worker threads (pool.ts), and come out in input order. Fixed block boundaries
 // and fixed parameters keep the output deterministic; node:zlib's output is the same on
 // Node 20, 22 and 24.
 
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { defaultCompressPool, giveBlock, takeBlock } from './pool.ts';
 import { Readable } from 'node:stream';
 import type { Compressor } from '../spec/attributes.ts';
 import { zstdFrames } from './zstdFrames.ts';
@@ -71,18 +72,13 @@ export interface CompressOptions {
 // where zstd 3 gives 207 MB/s for 0.280. Twice the speed for a few percent of size.
 export const DEFAULT_LEVEL = { gz: 3, zstd: 1 } as const;
 export const DEFAULT_BLOCK = 4 << 20;
+// Bumped whenever the same input and level would compress to other bytes (layer cache
+// keys include it). 2: blocks are compressed in one pass (src/compress/pool.ts).
+export const ENCODER_REVISION = 2;
 
-const gzip = promisify(zlib.gzip);
-const zstdCompress = promisify(zlib.zstdCompress);
-
-export function compressBlock(kind: Exclude<Compressor, 'none'>, block: Uint8Array, level?: number): Promise<Buffer> {
-  if (kind === 'gz') return gzip(block, { level: level ?? DEFAULT_LEVEL.gz });
-  return zstdCompress(block, {
-    params: {
-      [zlib.constants.ZSTD_c_compressionLevel]: level ?? DEFAULT_LEVEL.zstd,
-      [zlib.constants.ZSTD_c_checksumFlag]: 1,
-    },
-  });
+/** One block as one gzip member / zstd frame (the bytes depend on block and level only). */
+export async function compressBlock(kind: Exclude<Compressor, 'none'>, block: Uint8Array, level?: number): Promise<Buffer> {
+  return defaultCompressPool().run(kind, block, block.length, level ?? DEFAULT_LEVEL[kind]);
 }
 
 /** Compresses a byte stream; `none` passes it through. */
@@ -97,23 +93,29 @@ export async function* compressStream(
   }
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK;
   const parallel = Math.max(1, opts.parallel ?? cpus().length + 1);
-  // Block buffers are reused once their compression is done: memory stays at about
+  // Workers read blocks in place; a block is reused once its job is done: memory stays at about
   // (parallel + 1) blocks in and out, whatever the image size.
-  const spare: Buffer[] = [];
+  const pool = defaultCompressPool();
+  const level = opts.level ?? DEFAULT_LEVEL[kind];
+  const spare: Uint8Array[] = [];
   const pending: { job: Promise<Buffer>; segment: string | undefined }[] = [];
-  let block: Buffer = Buffer.allocUnsafe(blockSize);
+  let block = takeBlock(blockSize);
   let filled = 0;
   let segment: string | undefined;
 
+  let finished = false;
+  // A block goes back to this stream's spares, or once the stream is over, to the pool's.
+  const release = (b: Uint8Array): void => void (finished ? giveBlock(b) : spare.push(b));
   const submit = (): void => {
     const input = block;
-    const job = compressBlock(kind, input.subarray(0, filled), opts.level);
+    const job = pool.run(kind, input, filled, level);
+    // Settled (either way), the worker is done reading the block.
     job.then(
-      () => spare.push(input),
-      () => {}, // awaited in order below; avoid an unhandled rejection meanwhile
+      () => release(input),
+      () => release(input), // the error itself is awaited in order below
     );
     pending.push({ job, segment });
-    block = spare.pop() ?? Buffer.allocUnsafe(blockSize);
+    block = spare.pop() ?? takeBlock(blockSize);
     filled = 0;
   };
   let produced = false;
@@ -125,35 +127,40 @@ export async function* compressStream(
     return out;
   };
 
-  for await (const item of source) {
-    if (isBoundary(item) || isPrecompressed(item)) {
-      if (filled > 0) submit();
-      if (isBoundary(item)) {
-        while (pending.length >= parallel) yield await next();
-        segment = item.segment;
+  try {
+    for await (const item of source) {
+      if (isBoundary(item) || isPrecompressed(item)) {
+        if (filled > 0) submit();
+        if (isBoundary(item)) {
+          while (pending.length >= parallel) yield await next();
+          segment = item.segment;
+          continue;
+        }
+        // A run compressed earlier goes out in order: everything before it first.
+        while (pending.length > 0) yield await next();
+        produced = true;
+        if (item.precompressed === kind) yield* item.chunks();
+        else for await (const c of compressStream(item.plain(), kind, { ...opts, tap: undefined })) yield c;
         continue;
       }
-      // A run compressed earlier goes out in order: everything before it first.
-      while (pending.length > 0) yield await next();
-      produced = true;
-      if (item.precompressed === kind) yield* item.chunks();
-      else for await (const c of compressStream(item.plain(), kind, { ...opts, tap: undefined })) yield c;
-      continue;
-    }
-    for (let off = 0; off < item.length; ) {
-      const take = Math.min(blockSize - filled, item.length - off);
-      block.set(item.subarray(off, off + take), filled);
-      filled += take;
-      off += take;
-      if (filled === blockSize) {
-        submit();
-        while (pending.length >= parallel) yield await next();
+      for (let off = 0; off < item.length; ) {
+        const take = Math.min(blockSize - filled, item.length - off);
+        block.set(item.subarray(off, off + take), filled);
+        filled += take;
+        off += take;
+        if (filled === blockSize) {
+          submit();
+          while (pending.length >= parallel) yield await next();
+        }
       }
     }
+    // An empty input still gives a valid (empty) stream: one member of nothing.
+    if (filled > 0 || (!produced && pending.length === 0)) submit();
+    while (pending.length > 0) yield await next();
+  } finally {
+    finished = true;
+    for (const b of [block, ...spare.splice(0)]) giveBlock(b);
   }
-  // An empty input still gives a valid (empty) stream: one member of nothing.
-  if (filled > 0 || (!produced && pending.length === 0)) submit();
-  while (pending.length > 0) yield await next();
 }
 
 export function extensionFor(kind: Compressor): string {

@@ -123,7 +123,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       const diffId = layer.diffId ?? known.get(layer.member);
       if (layer.cached && layer.cached.compression === opts.compressor) {
         const c = layer.cached;
-        return { ...layer, diffId: c.diffId, blob: { digest: c.digest, size: c.compressedSize, compression: c.compression, open: () => c.chunks() } };
+        return { ...layer, diffId: c.diffId, blob: { digest: c.digest, size: c.compressedSize, compression: c.compression, open: () => c.open() } };
       }
       const seg = opts.out && opts.compressor !== 'none' ? recorder.find(layer.member) : undefined;
       if (seg && diffId && opts.out) {

@@ -9,13 +9,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { CachedLayer, LayerCache } from '../cache/index.ts';
-import { DEFAULT_BLOCK, DEFAULT_LEVEL } from '../compress/index.ts';
+import { DEFAULT_BLOCK, DEFAULT_LEVEL, ENCODER_REVISION } from '../compress/index.ts';
 import type { CachedBlob } from '../image/dockerArchive.ts';
 import type { Compressor } from '../spec/attributes.ts';
+import { reusedChunks } from '../util/fileChunks.ts';
 
 export function layerCacheKey(contentKey: string, compressor: Compressor): string {
   const level = compressor === 'none' ? 0 : DEFAULT_LEVEL[compressor];
-  return createHash('sha256').update(JSON.stringify({ contentKey, compressor, level, block: DEFAULT_BLOCK })).digest('hex');
+  return createHash('sha256').update(JSON.stringify({ contentKey, compressor, level, block: DEFAULT_BLOCK, encoder: ENCODER_REVISION })).digest('hex');
 }
 
 export function cachedBlob(entry: CachedLayer): CachedBlob & { size: number } {
@@ -25,7 +26,8 @@ export function cachedBlob(entry: CachedLayer): CachedBlob & { size: number } {
     digest: entry.digest,
     compressedSize: entry.compressedSize,
     size: entry.size,
-    chunks: () => fs.createReadStream(entry.blobPath, { highWaterMark: 1 << 20 }),
+    chunks: () => reusedChunks(entry.blobPath, 0, entry.compressedSize),
+    open: () => fs.createReadStream(entry.blobPath, { highWaterMark: 1 << 20 }),
   };
 }
 

@@ -34,7 +34,10 @@ export interface CachedBlob {
   diffId: string;
   digest: string;
   compressedSize: number;
+  /** The blob; each chunk valid until the next is asked for (the archive writer's way). */
   chunks(): AsyncIterable<Uint8Array>;
+  /** The blob in chunks a consumer may keep (an HTTP body). */
+  open(): AsyncIterable<Uint8Array>;
 }
 
 export interface ArchiveResult {
