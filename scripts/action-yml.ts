@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { FUNCTIONS } from '../src/spec/attributes.ts';
 import { allAttributeNames } from '../src/action/inputs.ts';
 import { DEFAULT_FUNCTION, Input, Output, type InputName, type OutputName } from '../src/action/constants.ts';
-import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../src/cache/index.ts';
+import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../src/cache/actions/index.ts';
 
 const file = path.resolve(import.meta.dirname, '../action.yml');
 type InputDoc = { description: string; required: boolean; default?: string };

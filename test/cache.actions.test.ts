@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, beforeEach, test } from 'node:test';
-import { actionsCache, type ActionsCacheOptions, type CacheEvent, type LayerCache, type LayerPut } from '../src/cache/index.ts';
+import { actionsCache, type ActionsCacheOptions } from '../src/cache/actions/index.ts';
+import type { CacheEvent, LayerCache, LayerPut } from '../src/cache/index.ts';
 import type { Logger } from '../src/util/log.ts';
 import { flipByte, rewriteArchive, startCacheServer, useCacheEnv, type CacheScope, type CacheServer } from './helpers/cacheServer.ts';
 

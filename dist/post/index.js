@@ -38543,7 +38543,7 @@ module.exports = { version: packageJson.version }
 
 /***/ }),
 
-/***/ 2400:
+/***/ 7356:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95435,6 +95435,30 @@ function saveCacheV2(paths_1, key_1, options_1) {
 //# sourceMappingURL=cache.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./lib/util/concurrency.js
+// One bounded fan-out helper for every parallel step (layers, blobs, cache entries).
+/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
+async function concurrency_mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed = true;
+                throw err;
+            }
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+    await Promise.all(workers);
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./lib/util/log.js
 // The engine reports through this interface and never through @actions/core or
 // console directly, so the CLI, the action and the tests drive it unchanged.
@@ -96307,30 +96331,6 @@ function localDirCache(dir, opts = {}) {
     };
 }
 const local_short = (key) => (key.length > 16 ? `${key.slice(0, 12)}…` : key);
-
-;// CONCATENATED MODULE: ./lib/util/concurrency.js
-// One bounded fan-out helper for every parallel step (layers, blobs, cache entries).
-/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
-async function concurrency_mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (err) {
-                failed = true;
-                throw err;
-            }
-        }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-    await Promise.all(workers);
-    return results;
-}
 
 ;// CONCATENATED MODULE: ./lib/cache/tracker.js
 // Counters and events, one place for both backends: every event goes to the listener
@@ -97215,37 +97215,10 @@ function backend_actionsCache(opts) {
 }
 const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
-;// CONCATENATED MODULE: ./lib/cache/index.js
-// The layer cache: built layers kept by key so an unchanged layer is never tarred,
-// hashed or compressed again. Two backends behind one interface (./types.ts): a local
-// directory for the CLI, the GitHub Actions cache in CI. See README.md for the layout.
+;// CONCATENATED MODULE: ./lib/cache/actions/index.js
+// The Actions cache backend, kept apart from ../index.ts so that only the action's
+// bundle carries @actions/cache.
 
-
-
-
-/** Cache off: every lookup misses, nothing is kept. */
-function noCache(opts = {}) {
-    const tracker = new Tracker(opts.onEvent);
-    return {
-        kind: 'none',
-        lookup: async (keys) => {
-            for (const key of new Set(keys))
-                tracker.emit({ type: 'miss', key, reason: 'absent' });
-            return new Map();
-        },
-        put: async () => { },
-        flush: async () => ({ saved: [], skipped: [], failed: [], evicted: [], bytesSaved: 0 }),
-        stats: () => tracker.stats(),
-    };
-}
-/** Parses a size such as `2G`, `512MiB`, `1.5GB` or `1073741824` (bytes; K/M/G/T are powers of 1024). */
-function parseSize(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
-    if (!m)
-        throw new Error(`not a size: ${JSON.stringify(text)} (try 2G or 512M)`);
-    const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
-    return Math.floor(Number(m[1]) * 1024 ** power);
-}
 
 // EXTERNAL MODULE: ./lib/action/state.js
 var action_state = __nccwpck_require__(2287);
@@ -97470,7 +97443,7 @@ function formatRate(bytes, ms) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2400);
+/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7356);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2988);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9455);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2287);

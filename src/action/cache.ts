@@ -6,7 +6,8 @@
 // image was delivered already, and the cache only saves time.
 
 import { isFeatureAvailable } from '@actions/cache';
-import { actionsCache, defaultActionsCacheDir, type LayerCache, type SaveReport } from '../cache/index.ts';
+import { actionsCache, defaultActionsCacheDir } from '../cache/actions/index.ts';
+import type { LayerCache, SaveReport } from '../cache/index.ts';
 import type { Logger } from '../util/log.ts';
 import type { ActionInputs } from './inputs.ts';
 import { state, type CacheState } from './state.ts';

@@ -5,7 +5,8 @@
 // checked here, before anything is built, pulled or written.
 
 import { parsePushRefs } from '../sinks/push.ts';
-import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX, parseSize } from '../cache/index.ts';
+import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../cache/actions/index.ts';
+import { parseSize } from '../cache/index.ts';
 import { resolvePullImageSpec, type PullImageSpec } from '../functions/pullImage.ts';
 import { FUNCTIONS, functionName, isBuildImageSpec, parseSpec, type FunctionName, type ImageSpec, type RawAttributes } from '../spec/index.ts';
 import { FORMATS, Input, KVM_MODES, type KvmInput } from './constants.ts';

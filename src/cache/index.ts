@@ -1,6 +1,8 @@
 // The layer cache: built layers kept by key so an unchanged layer is never tarred,
 // hashed or compressed again. Two backends behind one interface (./types.ts): a local
 // directory for the CLI, the GitHub Actions cache in CI. See README.md for the layout.
+// The Actions backend is imported from ./actions/index.ts, not from here: it brings
+// @actions/cache and the Azure SDK (4 MB, 0.15 s and 50 MB at every CLI start).
 
 import { Tracker } from './tracker.ts';
 import type { CacheOptions, LayerCache, SaveReport } from './types.ts';
@@ -19,16 +21,6 @@ export type {
   SavedEntry,
 } from './types.ts';
 export { DEFAULT_GRACE_MS, DEFAULT_LOCAL_BUDGET, DEFAULT_LOCAL_MAX_AGE_MS, defaultLocalCacheDir, localDirCache, type LocalCacheOptions } from './local.ts';
-export {
-  DEFAULT_ACTIONS_BUDGET,
-  DEFAULT_ACTIONS_MAX_AGE_MS,
-  DEFAULT_PREFIX,
-  DEFAULT_REFRESH_MS,
-  actionsCache,
-  defaultActionsCacheDir,
-  type ActionsCacheOptions,
-} from './actions/backend.ts';
-export type { ActionsCacheClient, RetryOptions } from './actions/client.ts';
 export { blobProblem } from './files.ts';
 
 /** Cache off: every lookup misses, nothing is kept. */
