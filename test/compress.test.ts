@@ -70,7 +70,7 @@ test('decompressStream reads our many-member/many-frame output back, and a trunc
 });
 
 test('worker pool: blocks come out as the public one-shot functions make them, block after block', async () => {
-  const { CompressPool, sharedBlock } = await import('../src/compress/pool.ts');
+  const { CompressPool, outputRoom, sharedBlock } = await import('../src/compress/pool.ts');
   const zlib = await import('node:zlib');
   const C = zlib.constants;
   const pool = new CompressPool(2);
@@ -80,10 +80,12 @@ test('worker pool: blocks come out as the public one-shot functions make them, b
       const level = kind === 'gz' ? 3 : 1;
       // Several blocks through the same worker engines: a reused context must not drift
       // (a zstd reset would drop the level and the checksum flag).
-      const outs = await Promise.all(blocks.map((b) => {
+      const outs = await Promise.all(blocks.map(async (b) => {
         const shared = sharedBlock(Math.max(1, b.length));
         shared.set(b);
-        return pool.run(kind, shared, b.length, level);
+        const out = sharedBlock(outputRoom(b.length));
+        const n = await pool.run(kind, shared, b.length, level, out);
+        return Buffer.from(out.subarray(0, n));
       }));
       blocks.forEach((b, i) => {
         const room = Math.max(65536, b.length + (b.length >> 7) + 65536);
@@ -95,8 +97,9 @@ test('worker pool: blocks come out as the public one-shot functions make them, b
       assert.ok(outs[0]!.equals(outs[3]!), kind);
       if (kind === 'zstd') assert.equal((outs[0]![4]! >> 2) & 1, 1, 'zstd frames carry a checksum');
     }
-    // A plain (non-shared) buffer is copied, not refused.
-    assert.ok((await pool.run('gz', Buffer.from('plain'), 5, 3)).length > 0);
+    // Any buffer goes through compress(); run() takes shared buffers only.
+    assert.ok((await pool.compress('gz', Buffer.from('plain'), 3)).equals(zlib.gzipSync('plain', { level: 3, chunkSize: outputRoom(5) })));
+    assert.throws(() => pool.run('gz', Buffer.from('plain'), 5, 3, sharedBlock(outputRoom(5))), /shared/);
   } finally {
     await pool.close();
   }
@@ -106,9 +109,25 @@ test('worker pool: a failure rejects that block only', async () => {
   const { CompressPool } = await import('../src/compress/pool.ts');
   const pool = new CompressPool(1);
   try {
-    await assert.rejects(pool.run('gz', Buffer.from('x'), 1, 42), /level|invalid|range/i);
-    assert.ok((await pool.run('gz', Buffer.from('after'), 5, 3)).length > 0);
+    await assert.rejects(pool.compress('gz', Buffer.from('x'), 42), /level|invalid|range/i);
+    assert.ok((await pool.compress('gz', Buffer.from('after'), 3)).length > 0);
   } finally {
     await pool.close();
+  }
+});
+
+test('transient output: views of reused slots, the same bytes as owned chunks', async () => {
+  for (const kind of ['gz', 'zstd'] as const) {
+    const owned: Uint8Array[] = [];
+    for await (const c of compressStream(pieces(input, 50_000), kind, { blockSize: 64 * 1024 })) owned.push(c);
+    const copies: Buffer[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    for await (const c of compressStream(pieces(input, 50_000), kind, { blockSize: 64 * 1024, transient: true })) {
+      seen.add(c.buffer);
+      copies.push(Buffer.from(c)); // a consumer that keeps bytes copies them before asking for more
+    }
+    assert.ok(Buffer.concat(copies).equals(Buffer.concat(owned)), kind);
+    assert.ok(copies.length > seen.size, `${kind}: slots were reused (${seen.size} buffers for ${copies.length} chunks)`);
+    assert.ok(owned.every((c) => !(c.buffer instanceof SharedArrayBuffer)), `${kind}: owned chunks are copies, not views of a slot`);
   }
 });

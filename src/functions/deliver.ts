@@ -55,6 +55,7 @@ export interface BuildResult {
   produced: number;
 }
 
+/** Writes each chunk before asking for the next: sources may reuse their buffers (transient chunks). */
 async function writeAll(source: AsyncIterable<Uint8Array>, dest: Writable): Promise<void> {
   for await (const chunk of source) {
     await new Promise<void>((resolve, reject) => dest.write(chunk, (err) => (err ? reject(err) : resolve())));
@@ -97,7 +98,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
   let loaded: string[] = [];
   if (opts.out) {
     const out = opts.out;
-    await log.group(`Writing ${out}`, () => writeFileAtomic(out, recorder.track(compressStream(archive(opts.compressor), opts.compressor, { tap: recorder.tap }))));
+    await log.group(`Writing ${out}`, () => writeFileAtomic(out, recorder.track(compressStream(archive(opts.compressor), opts.compressor, { tap: recorder.tap, transient: true }))));
     if (opts.load) {
       // Docker reads gzip but not every engine reads a zstd archive: send it plain.
       const body = decompressStream(fs.createReadStream(out), opts.compressor);
@@ -106,7 +107,7 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
   } else if (opts.load) {
     loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive('none'))));
   } else if (opts.stdout) {
-    await writeAll(compressStream(archive(opts.compressor), opts.compressor), opts.stdout);
+    await writeAll(compressStream(archive(opts.compressor), opts.compressor, { transient: true }), opts.stdout);
   }
   const r = result as ArchiveResult | undefined;
   if ((opts.out || opts.load || opts.stdout) && !r) throw new Error('the archive was not completed');
