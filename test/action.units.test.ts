@@ -56,7 +56,12 @@ test('inputs: each mistake names its input', () => {
   fails({ image: 'x.tar', labels: 'a=b' }, /^input 'labels': not used with 'image'/);
   fails({ image: 'x.tar', contents: '/x' }, /^input 'contents': not used with 'image'/);
   fails({ function: 'pullImage', imageName: 'a', imageDigest: `sha256:${'0'.repeat(64)}`, sha256: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', labels: 'a=b' }, /^input 'labels': not used with pullImage/);
-  fails({ function: 'exportImage', name: 'a' }, /^input 'function': function 'exportImage' is not available in this version yet/);
+  fails({ function: 'streamNixShellImage', name: 'a' }, /^input 'function': function 'streamNixShellImage' is not available in this version yet/);
+  fails({ function: 'exportImage', name: 'a' }, /^attribute 'fromImage': is required$/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', load: 'true' }, /^input 'load': not used with exportImage: it writes a filesystem tar/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', push: 'ghcr.io/o/a:1' }, /^input 'push': not used with exportImage/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', labels: 'a=b' }, /^input 'labels': not used with exportImage/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', diskSize: '-1' }, /^attribute 'diskSize': expected an integer >= 1, got number -1$/);
   fails({ name: 'a', 'registry-password': 'p' }, /^input 'registry-username': is required with 'registry-password'/);
   fails({ name: 'a', 'cache-key-prefix': 'a,b' }, /^input 'cache-key-prefix': /);
   fails({ name: 'a', artifact: 'x:y' }, /^input 'artifact': .*":"/);

@@ -69,6 +69,7 @@ test('spec file values are checked by type, not coerced', () => {
 test('function names: known, planned, unknown', () => {
   assert.equal(functionName('streamLayeredImage'), 'streamLayeredImage');
   assert.equal(functionName('buildImage'), 'buildImage');
-  assert.throws(() => functionName('mergeImages'), /function 'mergeImages' is not available in this version yet/);
+  assert.equal(functionName('mergeImages'), 'mergeImages');
+  assert.throws(() => functionName('streamNixShellImage'), /function 'streamNixShellImage' is not available in this version yet/);
   assert.throws(() => functionName('frobnicate'), /unknown function 'frobnicate'/);
 });

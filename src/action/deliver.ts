@@ -7,6 +7,8 @@ import path from 'node:path';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
 import { pullImage } from '../functions/pullImage.ts';
+import { MERGED_NAME, mergedCompressor, mergeImages, type MergeReport } from '../functions/mergeImages.ts';
+import { exportImage, exportImageName, type ExportImageResult } from '../functions/exportImage.ts';
 import { uploadArchiveArtifact, type ArtifactUpload } from '../sinks/artifact.ts';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
@@ -55,6 +57,19 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
     const r = await build({ spec, out, load: inputs.load, push: pushRequest(inputs, access), cache, kvm: ctx.kvm, tmpDir: tmpRoot, log });
     return fromBuild(r);
   }
+  if (target.kind === 'merge') {
+    const out = path.resolve(inputs.out ?? path.join(tmpRoot, `${MERGED_NAME}${extensionFor(await mergedCompressor(target.spec))}`));
+    return fromMerge(await mergeImages(target.spec, { out, load: inputs.load, tmpDir: tmpRoot, log }));
+  }
+  if (target.kind === 'export') {
+    const out = path.resolve(inputs.out ?? path.join(tmpRoot, await exportImageName(target.spec)));
+    const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'nix-docker-'));
+    try {
+      return fromExport(await exportImage(target.spec, { out, workDir, log }));
+    } finally {
+      await fsp.rm(workDir, { recursive: true, force: true });
+    }
+  }
   const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'nix-docker-'));
   try {
     const delivery = { load: inputs.load, push: pushRequest(inputs, access), cache, workDir, log };
@@ -68,6 +83,44 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
   } finally {
     await fsp.rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An export in the step report's shape: the image outputs describe the image exported
+ * (its first tag and its image id), `archive` the filesystem tar; nothing is loaded or pushed.
+ */
+export function fromExport(r: ExportImageResult): StepReport {
+  return {
+    function: 'exportImage',
+    image: r.imageName ? `${r.imageName}${r.imageTag ? `:${r.imageTag}` : ''}` : r.configDigest,
+    imageName: r.imageName,
+    imageTag: r.imageTag,
+    configDigest: r.configDigest,
+    archive: r.archive,
+    layers: r.layers.map((l) => ({ diffId: l.diffId, size: l.size, paths: [l.member], cached: false })),
+    loaded: [],
+    pushed: [],
+    produced: 0,
+  };
+}
+
+/**
+ * A merge in the step report's shape: `image` and `configDigest` (the image and image-id
+ * outputs) list every merged image, space-separated, in manifest order.
+ */
+export function fromMerge(r: MergeReport): StepReport {
+  return {
+    function: r.function,
+    image: r.images.map((i) => i.repoTags.join(' ') || i.configDigest).join(' '),
+    imageName: '',
+    imageTag: '',
+    configDigest: r.images.map((i) => i.configDigest).join(' '),
+    archive: r.archive,
+    layers: r.layers.map((l) => ({ diffId: l.diffId, size: l.size, paths: [l.member], cached: false })),
+    loaded: r.loaded,
+    pushed: [],
+    produced: 0,
+  };
 }
 
 /** Phases and the input that asked for them (the `image` ones only when `image` was given). */

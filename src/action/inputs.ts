@@ -8,6 +8,8 @@ import { parsePushRefs } from '../sinks/push.ts';
 import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../cache/actions/index.ts';
 import { parseSize } from '../cache/index.ts';
 import { resolvePullImageSpec, type PullImageSpec } from '../functions/pullImage.ts';
+import type { MergeImagesSpec } from '../functions/mergeImages.ts';
+import type { ExportImageSpec } from '../functions/exportImage.ts';
 import { FUNCTIONS, functionName, isBuildImageSpec, parseSpec, type FunctionName, type ImageSpec, type RawAttributes } from '../spec/index.ts';
 import { FORMATS, Input, KVM_MODES, type KvmInput } from './constants.ts';
 
@@ -27,7 +29,11 @@ export type Target =
   /** pullImage: the archive file name it writes (nixpkgs' `name`). */
   | { kind: 'pull'; spec: PullImageSpec; archiveName: string }
   /** An image dockerTools built already: a path or installable (`image` input). */
-  | { kind: 'image'; item: string };
+  | { kind: 'image'; item: string }
+  /** mergeImages: several archives into one (a file, maybe loaded; never pushed). */
+  | { kind: 'merge'; spec: MergeImagesSpec }
+  /** exportImage: an image's filesystem as a tar (a file; no image to load or push). */
+  | { kind: 'export'; spec: ExportImageSpec };
 
 export interface ActionInputs {
   target: Target;
@@ -184,6 +190,14 @@ function targetInputs(read: InputReader): Target {
     const spec = parseSpec(fn, raw) as unknown as PullImageSpec;
     return { kind: 'pull', spec, archiveName: resolvePullImageSpec(spec).name };
   }
+  if (fn === 'mergeImages') {
+    if (read(Input.Labels) !== '') throw new InputError(Input.Labels, 'not used with mergeImages: the images are merged as they were built');
+    return { kind: 'merge', spec: parseSpec(fn, raw) as unknown as MergeImagesSpec };
+  }
+  if (fn === 'exportImage') {
+    if (read(Input.Labels) !== '') throw new InputError(Input.Labels, 'not used with exportImage: its output is a filesystem, which has no config');
+    return { kind: 'export', spec: parseSpec(fn, raw) as unknown as ExportImageSpec };
+  }
   const spec = parseSpec(fn, raw);
   const labels = parseLabels(read(Input.Labels));
   if (Object.keys(labels).length) withLabels(spec, labels);
@@ -201,6 +215,8 @@ function withLabels(spec: ImageSpec, labels: Record<string, string>): void {
   if (isBuildImageSpec(spec) && spec.buildArgs && typeof spec.buildArgs === 'object') spec.buildArgs = { ...spec.buildArgs, config: spec.config };
 }
 
+const EXPORT_IS_NOT_AN_IMAGE = 'it writes a filesystem tar, not an image (`docker image import` makes one of it; `artifact` uploads it)';
+
 /** Reads and checks every input; throws InputError / SpecError naming the first bad one. */
 export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   checkUnknownInputs(env);
@@ -213,6 +229,11 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   } catch (err) {
     throw new InputError(Input.Push, (err as Error).message.replace(/^attribute 'push': /, ''));
   }
+  if (target.kind === 'merge' && push.length > 0) {
+    throw new InputError(Input.Push, 'not used with mergeImages: one archive of several images has no single reference; push the images it merges one by one');
+  }
+  if (target.kind === 'export' && push.length > 0) throw new InputError(Input.Push, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
+  if (target.kind === 'export' && booleanInput(read, Input.Load, false)) throw new InputError(Input.Load, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
 
   const username = read(Input.RegistryUsername);
   // The password is not trimmed: a secret is used exactly as given (a trailing newline excepted).

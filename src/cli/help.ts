@@ -18,7 +18,9 @@ Other commands:
 Attributes carry the dockerTools names (--name, --tag, --contents, --config, --maxLayers, ...).
 Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
   --spec FILE   a JSON object of attributes (flags override it)
-  --out PATH    write the archive there (buildLayeredImage: default <name>.tar.gz)
+  --out PATH    write the archive there (buildLayeredImage: default <name>.tar.gz;
+                mergeImages: merge-docker-images.tar.gz, .tar.zst or .tar as the output is compressed;
+                exportImage: <name>, an uncompressed filesystem tar for docker image import)
   --load        load the image into Docker (DOCKER_HOST or the default socket)
   --json        print a JSON report on stdout
   --push REF    push the image to a registry (repeatable; no archive needed)

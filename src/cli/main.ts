@@ -13,6 +13,8 @@ import { parsePushRefs } from '../sinks/push.ts';
 import { defaultLocalCacheDir, localDirCache, parseSize } from '../cache/index.ts';
 import { stderrLogger } from '../util/log.ts';
 import { pullImage, type PullImageSpec } from '../functions/pullImage.ts';
+import { MERGED_NAME, mergedCompressor, mergeImages, type MergeImagesSpec } from '../functions/mergeImages.ts';
+import { exportImage, exportImageName, type ExportImageSpec } from '../functions/exportImage.ts';
 import { runPrefetchCli } from '../functions/prefetch.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
 import { pushArchive, pushManifestIndex } from './registryCommands.ts';
@@ -62,6 +64,8 @@ async function run(argv: string[]): Promise<number> {
   for (const [k, v] of flags) raw.set(k, v);
   const spec = parseSpec(fn, raw);
   if (fn === 'pullImage') return pull(spec as unknown as PullImageSpec, options);
+  if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
+  if (fn === 'exportImage') return exportFilesystem(spec as unknown as ExportImageSpec, options);
 
   const toStdout = fn === 'streamLayeredImage' && !options.out && !options.load && options.push.length === 0;
   if (toStdout && options.json) throw new UsageError('--json needs --out or --load here: stdout carries the archive');
@@ -108,6 +112,37 @@ async function pull(spec: PullImageSpec, options: CliOptions): Promise<number> {
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ function: 'pullImage', ...result }, null, 2)}\n`);
   else log.info(`Wrote ${result.imageName}:${result.imageTag} to ${result.archive}`);
+  return 0;
+}
+
+/** mergeImages writes one archive of several images: a file (and Docker), never a registry. */
+async function merge(spec: MergeImagesSpec, options: CliOptions): Promise<number> {
+  if (options.push.length) throw new UsageError('--push: mergeImages makes one archive of several images, which no single reference can name; push the images it merges one by one');
+  const out = options.out ?? `${MERGED_NAME}${extensionFor(await mergedCompressor(spec))}`;
+  await checkWritableDir(out);
+  const log = stderrLogger(options.verbose);
+  const report = await mergeImages(spec, { out, load: options.load, tmpDir: options.workDir ?? os.tmpdir(), log });
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else log.info(`Wrote ${report.images.map((i) => i.repoTags.join(', ') || i.configDigest).join('; ')} to ${report.archive}`);
+  return 0;
+}
+
+/** exportImage writes a filesystem tar: a file (default: its `name`), not an image for Docker or a registry. */
+async function exportFilesystem(spec: ExportImageSpec, options: CliOptions): Promise<number> {
+  const notAnImage = 'exportImage writes a filesystem tar, not an image: `docker image import FILE` makes an image of it';
+  if (options.load) throw new UsageError(`--load: ${notAnImage}`);
+  if (options.push.length) throw new UsageError(`--push: ${notAnImage}`);
+  const out = options.out ?? (await exportImageName(spec));
+  await checkWritableDir(out);
+  const log = stderrLogger(options.verbose);
+  const workDir = await fsp.mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'nix-docker-'));
+  try {
+    const result = await exportImage(spec, { out, workDir, log });
+    if (options.json) process.stdout.write(`${JSON.stringify({ function: 'exportImage', ...result }, null, 2)}\n`);
+    else log.info(`Wrote the filesystem of ${spec.fromImage} (${result.members} entries) to ${result.archive}`);
+  } finally {
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
   return 0;
 }
 

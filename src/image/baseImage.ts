@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { decompressStream, sniffCompression } from '../compress/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
 import { UsageError } from '../spec/errors.ts';
 import { indexTar, type TarMember } from './tarIndex.ts';
 
@@ -38,7 +39,7 @@ export interface BaseImageOptions {
   attribute?: string;
 }
 
-interface ManifestEntry {
+export interface ManifestEntry {
   Config: string;
   RepoTags?: string[] | null;
   Layers: string[];
@@ -46,16 +47,40 @@ interface ManifestEntry {
 
 /** Opens a base image archive, decompressing it to a temporary file first when needed. */
 export async function loadBaseImage(archive: string, opts: BaseImageOptions): Promise<BaseImage> {
+  const opened = await openDockerArchive(archive, opts);
+  return readImageEntry(opened, pickImage(opened.entries, opts, opened.fail));
+}
+
+/** A docker-archive opened for reading: its image entries, and its members by name (never extracted). */
+export interface OpenedArchive {
+  /** The uncompressed tar: the input itself, or its decompressed copy in the work directory. */
+  file: string;
+  /** What the input was compressed with. */
+  compression: Compressor;
+  entries: ManifestEntry[];
+  has(name: string): boolean;
+  /** The regular member a name leads to, following links only within the archive. */
+  resolve(name: string): TarMember;
+  readBytes(name: string): Promise<Buffer>;
+  parseJson(name: string, buf: Buffer): unknown;
+  /** Throws the input's error, naming the attribute and the file. */
+  fail(why: string): never;
+}
+
+/** Indexes a docker-archive (or OCI layout archive) and reads its manifest; nothing is extracted. */
+export async function openDockerArchive(archive: string, opts: { workDir: string; attribute?: string }): Promise<OpenedArchive> {
   const attribute = opts.attribute ?? 'fromImage';
   const fail = (why: string): never => {
     throw new UsageError(`attribute '${attribute}': ${archive}: ${why}`);
   };
   let file = archive;
+  let compression: Compressor = 'none';
   try {
     const head = Buffer.alloc(4);
     const fh = await fsp.open(archive, 'r');
     await fh.read(head, 0, 4, 0).finally(() => fh.close());
     const kind = sniffCompression(head);
+    compression = kind;
     if (kind !== 'none') {
       file = path.join(opts.workDir, `base-${path.basename(archive)}.tar`);
       await pipeline(Readable.from(decompressStream(fs.createReadStream(archive), kind)), fs.createWriteStream(file));
@@ -70,7 +95,8 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
   try {
     members = await indexTar(file);
   } catch (err) {
-    return fail(`not a tar archive (${(err as Error).message})`);
+    // The message may quote the file's bytes: control characters escaped, so it stays one line.
+    return fail(`not a tar archive (${(err as Error).message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1))})`);
   }
   const byName = new Map(members.map((m) => [m.name, m]));
   const resolve = (name: string): TarMember => {
@@ -116,8 +142,12 @@ export async function loadBaseImage(archive: string, opts: BaseImageOptions): Pr
   for (const e of entries) {
     if (typeof e?.Config !== 'string' || !Array.isArray(e.Layers)) fail('manifest.json entry without Config/Layers');
   }
+  return { file, compression, entries, has: (name) => byName.has(name), resolve, readBytes, parseJson, fail };
+}
 
-  const entry = pickImage(entries, opts, fail);
+/** One image of an opened archive: its config and layers (by byte range), checked against each other. */
+export async function readImageEntry(opened: OpenedArchive, entry: ManifestEntry): Promise<BaseImage> {
+  const { file, resolve, readBytes, parseJson, fail } = opened;
   const configBytes = await readBytes(entry.Config);
   const config = parseJson(entry.Config, configBytes) as Record<string, unknown>;
   const diffIds = (config?.rootfs as { diff_ids?: unknown } | undefined)?.diff_ids;

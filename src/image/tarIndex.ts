@@ -30,10 +30,18 @@ export interface ByteRange {
 
 const BLOCK = 512;
 
-function field(buf: Buffer, start: number, len: number): string {
+/**
+ * How names, link targets and owner names are decoded: 'utf8' (default), or 'latin1',
+ * one character per byte, for callers that must write the exact bytes back (exportImage).
+ */
+export interface IndexOptions {
+  text?: 'utf8' | 'latin1';
+}
+
+function field(buf: Buffer, start: number, len: number, text: BufferEncoding = 'utf8'): string {
   const raw = buf.subarray(start, start + len);
   const nul = raw.indexOf(0);
-  return raw.subarray(0, nul === -1 ? len : nul).toString('utf8');
+  return raw.subarray(0, nul === -1 ? len : nul).toString(text);
 }
 
 function octal(buf: Buffer, start: number, len: number): number {
@@ -41,7 +49,8 @@ function octal(buf: Buffer, start: number, len: number): number {
 }
 
 /** Lists the members of an uncompressed tar file (or of the tar at `range` inside it). */
-export async function indexTar(file: string, range?: ByteRange): Promise<TarMember[]> {
+export async function indexTar(file: string, range?: ByteRange, opts: IndexOptions = {}): Promise<TarMember[]> {
+  const text = opts.text ?? 'utf8';
   const fh = await fs.open(file, 'r');
   try {
     const fileSize = range ? range.offset + range.size : (await fh.stat()).size;
@@ -67,22 +76,22 @@ export async function indexTar(file: string, range?: ByteRange): Promise<TarMemb
       if (dataOffset + size > fileSize) throw new Error('tar: truncated archive');
       pos = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
       if (type === 'L') {
-        longName = (await readData(dataOffset, size)).toString('utf8').replace(/\0+$/, '');
+        longName = (await readData(dataOffset, size)).toString(text).replace(/\0+$/, '');
         continue;
       }
       if (type === 'K') {
-        longLink = (await readData(dataOffset, size)).toString('utf8').replace(/\0+$/, '');
+        longLink = (await readData(dataOffset, size)).toString(text).replace(/\0+$/, '');
         continue;
       }
       if (type === 'x') {
-        pax = new Map([...paxRecords(await readData(dataOffset, size))].map(([k, v]) => [k, v.toString('utf8')]));
+        pax = new Map([...paxRecords(await readData(dataOffset, size))].map(([k, v]) => [k, v.toString(text)]));
         continue;
       }
       if (type === 'g') continue;
       const magic = header.subarray(257, 263).toString('latin1');
-      const prefix = magic.startsWith('ustar') && magic !== 'ustar ' ? field(header, 345, 155) : '';
-      let name = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
-      const linkname = pax.get('linkpath') ?? longLink ?? field(header, 157, 100);
+      const prefix = magic.startsWith('ustar') && magic !== 'ustar ' ? field(header, 345, 155, text) : '';
+      let name = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100, text)}` : field(header, 0, 100, text));
+      const linkname = pax.get('linkpath') ?? longLink ?? field(header, 157, 100, text);
       const realSize = pax.has('size') ? Number(pax.get('size')) : size;
       if (realSize !== size) throw new Error('tar: pax size differs from header size');
       name = name.replace(/^(\.\/)+/, '');
@@ -96,8 +105,8 @@ export async function indexTar(file: string, range?: ByteRange): Promise<TarMemb
         mode: octal(header, 100, 8) & 0o7777,
         uid: num('uid', 108, 8),
         gid: num('gid', 116, 8),
-        uname: pax.get('uname') ?? field(header, 265, 32),
-        gname: pax.get('gname') ?? field(header, 297, 32),
+        uname: pax.get('uname') ?? field(header, 265, 32, text),
+        gname: pax.get('gname') ?? field(header, 297, 32, text),
         devmajor: type === '3' || type === '4' ? octal(header, 329, 8) : 0,
         devminor: type === '3' || type === '4' ? octal(header, 337, 8) : 0,
       });

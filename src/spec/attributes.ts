@@ -6,7 +6,7 @@ export type Kind =
   | { type: 'int'; min?: number; max?: number; nullable?: boolean }
   | { type: 'bool' }
   | { type: 'enum'; values: readonly string[] }
-  | { type: 'paths' } // a path or a list of paths/installables
+  | { type: 'paths'; minItems?: number } // a path or a list of paths/installables
   | { type: 'path'; nullable?: boolean }
   | { type: 'object'; nullable?: boolean }
   | { type: 'time' } // ISO-8601 or "now"
@@ -143,6 +143,37 @@ export const PULL_IMAGE_ATTRIBUTES = {
   },
 } satisfies Record<string, Attribute>;
 
+/** mergeImages' attributes: nixpkgs takes the list alone (`mergeImages [ a b ]`); the output's compression is ours to choose. */
+export const MERGE_IMAGES_ATTRIBUTES = {
+  images: {
+    kind: { type: 'paths', minItems: 1 },
+    required: true,
+    doc: 'The docker-archives to merge (plain, gz or zstd; ours, dockerTools\', docker save\'s, skopeo\'s), in order: one archive that loads as all their images.',
+  },
+  compressor: {
+    kind: { type: 'enum', values: COMPRESSORS },
+    default: null,
+    doc: 'Compression of the merged archive: none, gz or zstd; default: as the last of `images` is compressed (as nixpkgs does).',
+  },
+} satisfies Record<string, Attribute>;
+
+/** exportImage's attributes (nixpkgs manual, "exportImage"). */
+export const EXPORT_IMAGE_ATTRIBUTES = {
+  fromImage: {
+    kind: { type: 'path' },
+    required: true,
+    doc: 'The docker-archive (plain, gz or zstd; dockerTools\', docker save\'s) whose filesystem is exported as one uncompressed tar (for docker image import).',
+  },
+  fromImageName: { ...buildImage.fromImageName, doc: 'With fromImageTag: which image of a multi-image fromImage archive to export (default: the first).' },
+  fromImageTag: { ...buildImage.fromImageTag, doc: 'With fromImageName: which image of a multi-image fromImage archive to export (default: the first).' },
+  diskSize: { kind: { type: 'int', min: 1 }, default: 1024, doc: "Disk of nixpkgs' unpacking VM, in MiB: checked and unused (the export needs no VM)." },
+  name: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: "Name of the output (the file name); default: fromImage's name when it is a store path (fromImage.name), required otherwise.",
+  },
+} satisfies Record<string, Attribute>;
+
 export const FUNCTIONS = {
   streamLayeredImage: { ...layered, compressor: { ...common.compressor, default: 'none' } },
   buildLayeredImage: layered,
@@ -150,14 +181,14 @@ export const FUNCTIONS = {
   buildImage,
   buildImageWithNixDb: { ...buildImage, includeNixDB: bool('Add the Nix database of the closure of copyToRoot.', true) },
   pullImage: PULL_IMAGE_ATTRIBUTES,
+  mergeImages: MERGE_IMAGES_ATTRIBUTES,
+  exportImage: EXPORT_IMAGE_ATTRIBUTES,
 } satisfies Record<string, Record<string, Attribute>>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** dockerTools functions that exist but arrive with later work; named so the CLI can say so. */
 export const PLANNED_FUNCTIONS = [
-  'exportImage',
-  'mergeImages',
   'buildNixShellImage',
   'streamNixShellImage',
 ] as const;

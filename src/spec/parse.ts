@@ -124,6 +124,7 @@ function check(key: string, kind: Kind, v: unknown): unknown {
     case 'paths': {
       const list = typeof v === 'string' ? [v] : v;
       if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p === '')) return fail('a path or a list of paths');
+      if (kind.minItems !== undefined && list.length < kind.minItems) return fail(`a list of at least ${kind.minItems} path${kind.minItems === 1 ? '' : 's'}`);
       return list;
     }
     case 'object':

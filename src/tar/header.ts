@@ -54,6 +54,12 @@ export interface HeaderOptions {
    * name of uid/gid 0 there ("root") unless `--numeric-owner` (""). Default "".
    */
   longLinkOwner?: string;
+  /**
+   * gnu only: gname of `././@LongLink` entries when it differs from uname (GNU tar
+   * looks uid 0 and gid 0 up separately; a system without a group database gives "").
+   * Default: longLinkOwner.
+   */
+  longLinkGroup?: string;
 }
 
 export class TarError extends Error {
@@ -208,11 +214,12 @@ function encodePython(h: TarHeader): Encoded {
   return { extensions: [paxBlock], payloads: [payload], block };
 }
 
-function encodeGnu(h: TarHeader, longLinkOwner: string): Encoded {
+function encodeGnu(h: TarHeader, longLinkOwner: string, longLinkGroup: string): Encoded {
   if (h.mtime < 0) throw new TarError(`tar member ${displayName(h)}: negative mtime`);
   const name = memberName(h);
   const linkname = utf8(h.linkname ?? EMPTY);
   const owner = utf8(longLinkOwner);
+  const group = utf8(longLinkGroup);
   const extensions: Block[] = [];
   const payloads: Uint8Array[] = [];
   const longEntry = (value: Uint8Array, typeflag: number): void => {
@@ -230,7 +237,7 @@ function encodeGnu(h: TarHeader, longLinkOwner: string): Encoded {
       linkname: EMPTY,
       magic: GNU_MAGIC,
       uname: owner.subarray(0, 31),
-      gname: owner.subarray(0, 31),
+      gname: group.subarray(0, 31),
       dev: null,
     });
   };
@@ -260,7 +267,7 @@ function device(h: TarHeader): [number, number] | null {
 
 function encode(h: TarHeader, opts: HeaderOptions): Encoded {
   checkNumbers(h);
-  return opts.dialect === 'gnu' ? encodeGnu(h, opts.longLinkOwner ?? '') : encodePython(h);
+  return opts.dialect === 'gnu' ? encodeGnu(h, opts.longLinkOwner ?? '', opts.longLinkGroup ?? opts.longLinkOwner ?? '') : encodePython(h);
 }
 
 function writeNumber(buf: Buffer, off: number, width: number, v: number, gnu: boolean): void {
