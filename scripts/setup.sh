@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   nix-bin docker.io docker-registry skopeo umoci fakeroot proot busybox-static
-  zstd pigz python3 git ca-certificates tar gzip sqlite3 apache2-utils openssl
+  zstd pigz python3 git ca-certificates tar gzip sqlite3 apache2-utils openssl bash-static
   qemu-system-x86 linux-image-amd64 xutils-dev cpio xz-utils rsync jq
 )
 missing=()

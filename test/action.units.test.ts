@@ -56,7 +56,8 @@ test('inputs: each mistake names its input', () => {
   fails({ image: 'x.tar', labels: 'a=b' }, /^input 'labels': not used with 'image'/);
   fails({ image: 'x.tar', contents: '/x' }, /^input 'contents': not used with 'image'/);
   fails({ function: 'pullImage', imageName: 'a', imageDigest: `sha256:${'0'.repeat(64)}`, sha256: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', labels: 'a=b' }, /^input 'labels': not used with pullImage/);
-  fails({ function: 'streamNixShellImage', name: 'a' }, /^input 'function': function 'streamNixShellImage' is not available in this version yet/);
+  fails({ function: 'streamNixShellImage', name: 'a' }, /^attribute 'drv': is required$/);
+  fails({ function: 'buildNixShellImage', drv: './result', command: 'a', run: 'b' }, /^attribute 'run': cannot be given together with 'command'/);
   fails({ function: 'exportImage', name: 'a' }, /^attribute 'fromImage': is required$/);
   fails({ function: 'exportImage', fromImage: 'x.tar', load: 'true' }, /^input 'load': not used with exportImage: it writes a filesystem tar/);
   fails({ function: 'exportImage', fromImage: 'x.tar', push: 'ghcr.io/o/a:1' }, /^input 'push': not used with exportImage/);

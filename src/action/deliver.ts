@@ -6,6 +6,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
+import { nixShellArchiveName } from '../functions/nixShellImage.ts';
+import { isNixShellImageSpec } from '../spec/index.ts';
 import { pullImage } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeReport } from '../functions/mergeImages.ts';
 import { exportImage, exportImageName, type ExportImageResult } from '../functions/exportImage.ts';
@@ -50,7 +52,8 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
   const target = inputs.target;
   if (target.kind === 'build') {
     const spec = target.spec;
-    const out = path.resolve(inputs.out ?? path.join(tmpRoot, `${fileNameOf(spec.name)}${extensionFor(spec.compressor)}`));
+    const name = isNixShellImageSpec(spec) ? await nixShellArchiveName(spec, log) : spec.name;
+    const out = path.resolve(inputs.out ?? path.join(tmpRoot, `${fileNameOf(name)}${extensionFor(spec.compressor)}`));
     // src/functions/deliver.ts writes `.<name>.<pid>.partial` beside the archive and renames it when complete.
     const partial = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
     log.countBytes(/^Writing /, () => () => sizeOf(partial) ?? sizeOf(out));

@@ -7,8 +7,7 @@ Builds Docker images the way Nix's dockerTools does.
 
 Functions:
 ${Object.keys(FUNCTIONS).map((f) => `  ${f}`).join('\n')}
-Coming later: ${PLANNED_FUNCTIONS.join(', ')}
-
+${PLANNED_FUNCTIONS.length ? `Coming later: ${PLANNED_FUNCTIONS.join(', ')}\n` : ''}
 Other commands:
   prefetch --image-name N --image-tag T [--os --arch --final-image-name --final-image-tag]
                 print the pullImage attribute set for an image (like nix-prefetch-docker)

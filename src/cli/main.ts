@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type CliOptions } from './args.ts';
 import { usage, functionHelp } from './help.ts';
-import { FUNCTIONS, functionName, parseSpec, readSpecFile, UsageError, type RawAttributes } from '../spec/index.ts';
+import { FUNCTIONS, functionName, isNixShellImageSpec, parseSpec, readSpecFile, UsageError, type RawAttributes } from '../spec/index.ts';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
+import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { parsePushRefs } from '../sinks/push.ts';
 import { defaultLocalCacheDir, localDirCache, parseSize } from '../cache/index.ts';
 import { stderrLogger } from '../util/log.ts';
@@ -67,11 +68,14 @@ async function run(argv: string[]): Promise<number> {
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
   if (fn === 'exportImage') return exportFilesystem(spec as unknown as ExportImageSpec, options);
 
-  const toStdout = fn === 'streamLayeredImage' && !options.out && !options.load && options.push.length === 0;
+  const streams = fn === 'streamLayeredImage' || fn === 'streamNixShellImage';
+  const toStdout = streams && !options.out && !options.load && options.push.length === 0;
   if (toStdout && options.json) throw new UsageError('--json needs --out or --load here: stdout carries the archive');
   if (toStdout && process.stdout.isTTY) throw new UsageError('refusing to write an image archive to a terminal; pipe it or use --out');
   // buildLayeredImage/buildImage write a file by default, unless the image only goes to registries.
-  const out = options.out ?? (fn !== 'streamLayeredImage' && options.push.length === 0 ? `${spec.name}${extensionFor(spec.compressor)}` : undefined);
+  // buildNixShellImage: nixpkgs names its output "${drv.name}-env.tar.gz", whatever `name` is.
+  const fileName = async () => (isNixShellImageSpec(spec) ? await nixShellArchiveName(spec, stderrLogger(options.verbose)) : spec.name);
+  const out = options.out ?? (!streams && options.push.length === 0 ? `${await fileName()}${extensionFor(spec.compressor)}` : undefined);
   if (out) await checkWritableDir(out);
 
   const pushRefs = options.push;

@@ -7,12 +7,14 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
-import { isBuildImageSpec, type ImageSpec } from '../spec/index.ts';
+import { isBuildImageSpec, isNixShellImageSpec, type ImageSpec } from '../spec/index.ts';
 import { storeDir } from '../nix/index.ts';
+import { defaultCompressPool } from '../compress/pool.ts';
 import type { Logger } from '../util/log.ts';
 import { buildImagePassthru, isBuildImagePlan, layerFileFor, planBuildImage } from './buildImage.ts';
 import { deliver, type BuildResult, type DeliverOptions } from './deliver.ts';
 import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+import { planNixShellImage } from './nixShellImage.ts';
 
 export interface BuildRequest {
   spec: ImageSpec;
@@ -39,12 +41,16 @@ export interface BuildReport extends BuildResult {
 
 export async function build(req: BuildRequest): Promise<BuildReport> {
   const { spec, log } = req;
+  // Compression workers boot while Nix is asked about the closure.
+  if (spec.compressor !== 'none' && (req.out || req.push)) defaultCompressPool().warm();
   const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
   try {
     const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };
     const plan: ImagePlan = isBuildImageSpec(spec)
       ? await planBuildImage(spec, ctx, { layerFile: req.out ? layerFileFor(req.out) : null })
-      : await planLayeredImage(spec, ctx);
+      : isNixShellImageSpec(spec)
+        ? await planNixShellImage(spec, ctx)
+        : await planLayeredImage(spec, ctx);
     let result: BuildResult;
     try {
       result = await deliver(plan, { out: req.out, stdout: req.stdout, load: req.load, push: req.push, cache: req.cache, compressor: spec.compressor, log });

@@ -70,7 +70,7 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
   if (!base) log.info("No 'fromImage' provided");
 
   const contents = await log.group('Realising contents', () => attributeErrors('contents', () => realise(spec.contents, log)));
-  const configRefs = await attributeErrors('config', () => storePathsInConfig(spec.config ?? {}, 'config', ctx.storeDir));
+  const configRefs = await attributeErrors('config', () => storePathsInConfig(spec.config ?? {}, 'config', ctx.storeDir, spec.configTextOnly));
 
   const custom = await log.group('Customisation layer', () =>
     attributeErrors('contents', () =>

@@ -6,12 +6,14 @@
 //   closureGraph    roots → every reachable path with narSize and references
 //   storePathsIn*   the store paths an image config mentions (and that they are valid)
 //   writeNixDb      includeNixDB: nix/var/nix/db registering exactly a closure
+//   derivation*     a derivation read and its inputs realised (streamNixShellImage)
 //   storeDir, nixVersion
 //
 // Errors: NixNotFoundError (install Nix), NixCommandError (a command failed: its command
 // line and stderr tail), NixPathError (a named path is not, or cannot become, valid).
 
 export { closureGraph, parsePathInfoJson, pathInfoFormatArgs } from './closure.ts';
+export { type DerivationInfo, derivationPathOf, nixErrorLine, parseShowDerivationJson, realiseInputs, showDerivation } from './derivation.ts';
 export { NixCommandError, NixNotFoundError, NixPathError } from './errors.ts';
 export { type Installable, parseInstallable } from './installable.ts';
 export { NIX_DB_REGISTRATION_TIME, type NixDbOptions, nixDbPath, writeNixDb } from './nixDb.ts';

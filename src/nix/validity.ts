@@ -46,8 +46,9 @@ export async function requireValidPaths(
  * as dockerTools takes them from the string context of the config: unique, in order of
  * first mention, every one valid in the local store (else a NixPathError naming them).
  */
-export async function storePathsInConfig(value: unknown, what = 'the image config', dir?: string): Promise<string[]> {
-  const paths = storePathsInValue(value, dir ?? (await detectStoreDir()));
+export async function storePathsInConfig(value: unknown, what = 'the image config', dir?: string, textOnly: readonly string[] = []): Promise<string[]> {
+  // `textOnly`: paths named without Nix string context, which do not join the image.
+  const paths = storePathsInValue(value, dir ?? (await detectStoreDir())).filter((p) => !textOnly.includes(p));
   await requireValidPaths(
     paths,
     what,

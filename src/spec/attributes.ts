@@ -174,6 +174,40 @@ export const EXPORT_IMAGE_ATTRIBUTES = {
   },
 } satisfies Record<string, Attribute>;
 
+/** streamNixShellImage / buildNixShellImage (nixpkgs manual, "streamNixShellImage"); `compressor` is ours, as for buildLayeredImage. */
+export const NIX_SHELL_IMAGE_ATTRIBUTES = {
+  drv: {
+    kind: { type: 'string', nonEmpty: true },
+    required: true,
+    doc: 'The derivation whose build environment the image sets up: a .drv path, an output path or ./result link of it, file.nix#attr or a flake reference.',
+  },
+  name: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'The name of the generated image; default: the derivation\'s name + "-env".',
+  },
+  tag: common.tag,
+  uid: { kind: { type: 'int', min: 0 }, default: 1000, doc: 'The user id the container runs as (the nixbld build user).' },
+  gid: { kind: { type: 'int', min: 0 }, default: 1000, doc: 'The group id the container runs as (the nixbld build group).' },
+  homeDirectory: { kind: { type: 'string', nonEmpty: true }, default: '/build', doc: 'The home directory of the build user.' },
+  shell: {
+    kind: { type: 'string', nullable: true, nonEmpty: true },
+    default: null,
+    doc: 'The bash binary the image starts (a path in the store, or a link into it); default: bin/bash of the package source\'s bashInteractive.',
+  },
+  command: {
+    kind: { type: 'string', nullable: true },
+    default: null,
+    doc: 'Run this in the environment, in an interactive shell, then exit (nix-shell --command); not with `run`.',
+  },
+  run: {
+    kind: { type: 'string', nullable: true },
+    default: null,
+    doc: 'Run this in the environment, in a non-interactive shell, then exit (nix-shell --run); not with `command`.',
+  },
+  compressor: common.compressor,
+} satisfies Record<string, Attribute>;
+
 export const FUNCTIONS = {
   streamLayeredImage: { ...layered, compressor: { ...common.compressor, default: 'none' } },
   buildLayeredImage: layered,
@@ -183,15 +217,14 @@ export const FUNCTIONS = {
   pullImage: PULL_IMAGE_ATTRIBUTES,
   mergeImages: MERGE_IMAGES_ATTRIBUTES,
   exportImage: EXPORT_IMAGE_ATTRIBUTES,
+  streamNixShellImage: { ...NIX_SHELL_IMAGE_ATTRIBUTES, compressor: { ...common.compressor, default: 'none' } },
+  buildNixShellImage: NIX_SHELL_IMAGE_ATTRIBUTES,
 } satisfies Record<string, Record<string, Attribute>>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** dockerTools functions that exist but arrive with later work; named so the CLI can say so. */
-export const PLANNED_FUNCTIONS = [
-  'buildNixShellImage',
-  'streamNixShellImage',
-] as const;
+export const PLANNED_FUNCTIONS: readonly string[] = [];
 
 export function isFunctionName(name: string): name is FunctionName {
   return Object.hasOwn(FUNCTIONS, name);

@@ -36,6 +36,11 @@ export interface LayeredImageSpec {
   passthru: Record<string, unknown> | null;
   meta: Record<string, unknown> | null;
   debug: boolean;
+  /**
+   * Not an attribute (streamNixShellImage sets it): store paths the config names as text
+   * only, which do not join the image (as a string without Nix context does not).
+   */
+  configTextOnly?: readonly string[];
 }
 
 export interface BuildImageSpec {
@@ -65,13 +70,37 @@ export interface BuildImageSpec {
   buildArgs: Record<string, unknown>;
 }
 
-export type ImageSpec = LayeredImageSpec | BuildImageSpec;
+export interface NixShellImageSpec {
+  fn: 'streamNixShellImage' | 'buildNixShellImage';
+  drv: string;
+  /** null: the derivation's name + "-env". */
+  name: string | null;
+  tag: string | null;
+  uid: number;
+  gid: number;
+  homeDirectory: string;
+  /** null: bin/bash of the package source's bashInteractive. */
+  shell: string | null;
+  command: string | null;
+  run: string | null;
+  compressor: Compressor;
+  architecture: string;
+  /** Not an attribute: entries merged over the generated config (the action's `labels`). */
+  config?: Record<string, unknown> | null;
+}
+
+export type ImageSpec = LayeredImageSpec | BuildImageSpec | NixShellImageSpec;
 
 type BuildImageFunction = BuildImageSpec['fn'];
-export type SpecFor<F extends FunctionName> = F extends BuildImageFunction ? BuildImageSpec : LayeredImageSpec;
+type NixShellFunction = NixShellImageSpec['fn'];
+export type SpecFor<F extends FunctionName> = F extends BuildImageFunction ? BuildImageSpec : F extends NixShellFunction ? NixShellImageSpec : LayeredImageSpec;
 
 export function isBuildImageSpec(spec: ImageSpec): spec is BuildImageSpec {
   return spec.fn === 'buildImage' || spec.fn === 'buildImageWithNixDb';
+}
+
+export function isNixShellImageSpec(spec: ImageSpec): spec is NixShellImageSpec {
+  return spec.fn === 'streamNixShellImage' || spec.fn === 'buildNixShellImage';
 }
 
 /** Checks the function name: known, or known but arriving later (said clearly), or unknown. */
@@ -91,6 +120,10 @@ export function parseSpec<F extends FunctionName>(fn: F, raw: RawAttributes): Sp
   if (fn === 'buildImage') attrs.buildArgs = given;
   // buildImageWithNixDb = args: buildImage (args // { includeNixDB = true; })
   if (fn === 'buildImageWithNixDb') attrs.buildArgs = { ...given, includeNixDB: true };
+  // nixpkgs: assert command == null || run == null ("Can't specify both command and run").
+  if ((fn === 'streamNixShellImage' || fn === 'buildNixShellImage') && attrs.command != null && attrs.run != null) {
+    throw new SpecError('run', "cannot be given together with 'command' (both are what the shell runs; give one)");
+  }
   return { fn, ...attrs } as unknown as SpecFor<F>;
 }
 
