@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
 import { isBuildImageSpec, isNixShellImageSpec, type ImageSpec } from '../spec/index.ts';
-import { storeDir } from '../nix/index.ts';
+import { nixVersion, storeDir } from '../nix/index.ts';
 import { defaultCompressPool } from '../compress/pool.ts';
 import type { Logger } from '../util/log.ts';
 import { buildImagePassthru, isBuildImagePlan, layerFileFor, planBuildImage } from './buildImage.ts';
@@ -43,6 +43,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const { spec, log } = req;
   // Compression workers boot while Nix is asked about the closure.
   if (spec.compressor !== 'none' && (req.out || req.push)) defaultCompressPool().warm();
+  // The closure query needs Nix's version: asked while Nix is asked for its store.
+  nixVersion().catch(() => {});
   const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
   try {
     const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };

@@ -14,7 +14,7 @@ import { SpecError } from '../spec/errors.ts';
 import { fileRange, type ArchiveLayer } from '../image/dockerArchive.ts';
 import { planStoreLayer } from '../tar/index.ts';
 import { availableLayers, nixpkgsImageRoots, parseLayeringStrategy, planLayers } from '../layering/index.ts';
-import { closureGraph, NixPathError, realise, storePathsInConfig, writeNixDb } from '../nix/index.ts';
+import { closureCovers, closureGraph, NixPathError, realise, storePathsInConfig, writeNixDb } from '../nix/index.ts';
 import { buildCustomisationLayer, CustomisationError, ScriptError } from '../custom/index.ts';
 import type { Ownership } from '../model.ts';
 import type { LayerCache } from '../cache/index.ts';
@@ -72,6 +72,12 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
   const contents = await log.group('Realising contents', () => attributeErrors('contents', () => realise(spec.contents, log)));
   const configRefs = await attributeErrors('config', () => storePathsInConfig(spec.config ?? {}, 'config', ctx.storeDir, spec.configTextOnly));
 
+  // The closure of what is known now is asked while the customisation layer is built;
+  // the layer's own references are almost always in it already (checked below).
+  const earlyRoots = [...new Set([...configRefs, ...contents])];
+  const early = spec.includeStorePaths && earlyRoots.length > 0 ? closureGraph(earlyRoots) : undefined;
+  early?.catch(() => {}); // awaited (or replaced) when the layers are planned
+
   const custom = await log.group('Customisation layer', () =>
     attributeErrors('contents', () =>
       buildCustomisationLayer({
@@ -91,7 +97,9 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
   if (spec.includeStorePaths) {
     storeLayers = await log.group('Planning layers', async () => {
       const customRefs = [...new Set([...contents, ...custom.storeRefs])];
-      const graph = await closureGraph([...new Set([...configRefs, ...customRefs])]);
+      const roots = [...new Set([...configRefs, ...customRefs])];
+      const known = early ? await early : undefined;
+      const graph = known && closureCovers(known, roots, ctx.storeDir) ? known : await closureGraph(roots);
       // nixpkgs layers the closure of two helper store paths (the config JSON and the
       // customisation layer), which take part in the planning and are left out of the
       // image; stand-ins for them make our plan the one nixpkgs makes.

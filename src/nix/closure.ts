@@ -28,14 +28,28 @@ export async function closureGraph(roots: readonly string[]): Promise<StoreNode[
   if (top.length === 0) return [];
   // Asked first: `path-info -r` on an invalid path tries to substitute it, then fails
   // with a message that differs between releases.
+  const version = nixVersion(); // asked meanwhile
+  version.catch(() => {});
   await requireValidPaths(top, 'the requested closure');
-  const format = pathInfoFormatArgs(await nixVersion());
+  const format = pathInfoFormatArgs(await version);
   const out = await run('nix', [...NIX_COMMAND, 'path-info', '--json', ...format, '--recursive', ...top]);
   const nodes = parsePathInfoJson(out, dir);
   const have = new Set(nodes.map((n) => n.path));
   const missing = top.filter((p) => !have.has(p));
   if (missing.length > 0) throw new NixPathError(`not valid in the local Nix store: ${missing.join(', ')}`, missing);
   return nodes;
+}
+
+/**
+ * Whether `nodes` (a closure) already holds every path of `paths`: then the closure of
+ * its roots plus `paths` is `nodes` itself, a closure being closed under references.
+ */
+export function closureCovers(nodes: readonly StoreNode[], paths: readonly string[], dir: string): boolean {
+  const have = new Set(nodes.map((n) => n.path));
+  return paths.every((p) => {
+    const top = toStorePath(p, dir);
+    return top !== undefined && have.has(top);
+  });
 }
 
 /** `--json-format 1` for Nix 2.33+, which deprecates `--json` without it; older Nix rejects the flag. */

@@ -12,7 +12,7 @@
 // Errors: NixNotFoundError (install Nix), NixCommandError (a command failed: its command
 // line and stderr tail), NixPathError (a named path is not, or cannot become, valid).
 
-export { closureGraph, parsePathInfoJson, pathInfoFormatArgs } from './closure.ts';
+export { closureCovers, closureGraph, parsePathInfoJson, pathInfoFormatArgs } from './closure.ts';
 export { type DerivationInfo, derivationPathOf, nixErrorLine, parseShowDerivationJson, realiseInputs, showDerivation } from './derivation.ts';
 export { NixCommandError, NixNotFoundError, NixPathError } from './errors.ts';
 export { type Installable, parseInstallable } from './installable.ts';

@@ -10,15 +10,25 @@ import { storeDir as detectStoreDir } from './version.ts';
 /** Argument lists are split so no command line grows past a few hundred KiB. */
 const BATCH = 2000;
 
+// Paths found valid in this process (per PATH, as version.ts keys its answers). A build
+// asks about the same paths at several steps (contents, then the closure's roots);
+// each `nix-store` start costs ~80 ms. A valid path stays valid while we hold it: only
+// a garbage collection could take it, and then the closure query fails loudly anyway.
+const knownValid = new Map<string, Set<string>>();
+
 /** The given store paths that are not valid in the local store (in input order). */
 export async function invalidPaths(paths: readonly string[]): Promise<string[]> {
-  const todo = unique(paths);
+  const key = process.env.PATH ?? '';
+  let valid = knownValid.get(key);
+  if (!valid) knownValid.set(key, (valid = new Set()));
+  const todo = unique(paths).filter((p) => !valid.has(p));
   const invalid: string[] = [];
   for (let i = 0; i < todo.length; i += BATCH) {
     const out = await run('nix-store', ['--check-validity', '--print-invalid', ...todo.slice(i, i + BATCH)]);
     invalid.push(...lines(out));
   }
   const bad = new Set(invalid);
+  for (const p of todo) if (!bad.has(p)) valid.add(p);
   return todo.filter((p) => bad.has(p));
 }
 
