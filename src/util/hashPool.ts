@@ -55,10 +55,13 @@ export class HashPool {
   private readonly window: number;
 
   constructor(opts: { threads?: number; window?: number } = {}) {
-    // Measured on 2 cores, the hashers compete with the reading thread and gain nothing
-    // (1.4-1.8 s against 1.4-1.6 s for 1.3 GB, 45 MB more RSS): there, hash in-thread;
-    // from 4 cores on (GitHub's Linux runners), two hashing threads.
-    this.threads = opts.threads ?? Number(process.env.NIX_DOCKER_HASH_THREADS ?? (availableParallelism() >= 4 ? 2 : 0));
+    // Measured on 2 cores once compression moved to its own workers and the main thread
+    // lost its GC work: one hashing thread streams 1.3 GB in 1.02-1.09 s against
+    // 1.17-1.21 s in-thread, and a zstd build takes 2.97-3.20 s against 3.10-3.74 s, for
+    // 24 MB more RSS (two threads gained nothing more there). From 4 cores on (GitHub's
+    // Linux runners), two.
+    const cores = availableParallelism();
+    this.threads = opts.threads ?? Number(process.env.NIX_DOCKER_HASH_THREADS ?? (cores >= 4 ? 2 : cores >= 2 ? 1 : 0));
     this.window = opts.window ?? 8 << 20;
   }
 
