@@ -8,8 +8,9 @@ import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
 import { isBuildImageSpec, isNixShellImageSpec, type ImageSpec } from '../spec/index.ts';
-import { nixVersion, storeDir } from '../nix/index.ts';
+import { nixVersion, prefetchValidity, storeDir } from '../nix/index.ts';
 import { defaultCompressPool } from '../compress/pool.ts';
+import { defaultHashPool } from '../util/hashPool.ts';
 import type { Logger } from '../util/log.ts';
 import { buildImagePassthru, isBuildImagePlan, layerFileFor, planBuildImage } from './buildImage.ts';
 import { deliver, type BuildResult, type DeliverOptions } from './deliver.ts';
@@ -41,10 +42,14 @@ export interface BuildReport extends BuildResult {
 
 export async function build(req: BuildRequest): Promise<BuildReport> {
   const { spec, log } = req;
-  // Compression workers boot while Nix is asked about the closure.
+  // Hashing and compression workers boot while Nix is asked about the closure.
+  defaultHashPool().warm();
   if (spec.compressor !== 'none' && (req.out || req.push)) defaultCompressPool().warm();
-  // The closure query needs Nix's version: asked while Nix is asked for its store.
+  // Asked while Nix is asked for its store: its version (for the closure query) and
+  // whether the store paths the contents lead to are valid (for realise).
   nixVersion().catch(() => {});
+  const items = 'contents' in spec ? spec.contents : 'copyToRoot' in spec ? spec.copyToRoot : undefined;
+  if (Array.isArray(items)) prefetchValidity(items);
   const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
   try {
     const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };

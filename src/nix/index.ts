@@ -17,7 +17,7 @@ export { type DerivationInfo, derivationPathOf, nixErrorLine, parseShowDerivatio
 export { NixCommandError, NixNotFoundError, NixPathError } from './errors.ts';
 export { type Installable, parseInstallable } from './installable.ts';
 export { NIX_DB_REGISTRATION_TIME, type NixDbOptions, nixDbPath, writeNixDb } from './nixDb.ts';
-export { parseBuildJson, type RealiseOptions, type Realised, realise, realiseDetailed } from './realise.ts';
+export { parseBuildJson, prefetchValidity, type RealiseOptions, type Realised, realise, realiseDetailed } from './realise.ts';
 export { isStorePath, storePathsInValue, toStorePath } from './storePath.ts';
 export { invalidPaths, requireValidPaths, storePathsInConfig } from './validity.ts';
 export { DEFAULT_STORE_DIR, type NixVersion, nixVersion, parseNixVersion, storeDir } from './version.ts';

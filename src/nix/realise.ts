@@ -39,6 +39,26 @@ export interface RealiseOptions {
   cwd?: string;
 }
 
+/**
+ * Asks ahead, in the background, whether the store paths that path-like items point to
+ * are valid, so that `realise` finds the answer remembered (validity.ts) instead of
+ * waiting for `nix-store` after the store-directory query. A guess: the store directory
+ * is taken from where the link leads (`/nix/store/<hash>-<name>`); anything else is left
+ * for `realise` to ask properly. Never throws.
+ */
+export function prefetchValidity(items: readonly string[], cwd: string = workingDirectory()): void {
+  void (async () => {
+    const guesses: string[] = [];
+    for (const item of items) {
+      if (!item.startsWith('/') && !item.startsWith('.')) continue;
+      const real = await fs.realpath(path.resolve(cwd, item)).catch(() => undefined);
+      const m = real && /^(\/[^/]+\/store\/[0-9a-df-np-sv-z]{32}-[^/]+)/.exec(real);
+      if (m) guesses.push(m[1]!);
+    }
+    if (guesses.length > 0) await invalidPaths(guesses);
+  })().catch(() => {});
+}
+
 /** Realises every item and returns the store paths, unique, in order. */
 export async function realise(items: readonly string[], log: Logger, opts: RealiseOptions = {}): Promise<string[]> {
   const done = await realiseDetailed(items, log, opts);

@@ -15,21 +15,35 @@ const BATCH = 2000;
 // each `nix-store` start costs ~80 ms. A valid path stays valid while we hold it: only
 // a garbage collection could take it, and then the closure query fails loudly anyway.
 const knownValid = new Map<string, Set<string>>();
+// Paths being asked about right now (realise.ts asks ahead): a second asker waits for that answer.
+const asking = new Map<string, Map<string, Promise<unknown>>>();
 
 /** The given store paths that are not valid in the local store (in input order). */
 export async function invalidPaths(paths: readonly string[]): Promise<string[]> {
   const key = process.env.PATH ?? '';
   let valid = knownValid.get(key);
   if (!valid) knownValid.set(key, (valid = new Set()));
-  const todo = unique(paths).filter((p) => !valid.has(p));
-  const invalid: string[] = [];
-  for (let i = 0; i < todo.length; i += BATCH) {
-    const out = await run('nix-store', ['--check-validity', '--print-invalid', ...todo.slice(i, i + BATCH)]);
-    invalid.push(...lines(out));
+  let inFlight = asking.get(key);
+  if (!inFlight) asking.set(key, (inFlight = new Map()));
+  const wanted = unique(paths);
+  await Promise.all(wanted.map((p) => inFlight.get(p)?.catch(() => {})));
+  const todo = wanted.filter((p) => !valid.has(p));
+  const query = (async () => {
+    const invalid: string[] = [];
+    for (let i = 0; i < todo.length; i += BATCH) {
+      const out = await run('nix-store', ['--check-validity', '--print-invalid', ...todo.slice(i, i + BATCH)]);
+      invalid.push(...lines(out));
+    }
+    return new Set(invalid);
+  })();
+  for (const p of todo) inFlight.set(p, query);
+  try {
+    const bad = await query;
+    for (const p of todo) if (!bad.has(p)) valid.add(p);
+    return todo.filter((p) => bad.has(p));
+  } finally {
+    for (const p of todo) if (inFlight.get(p) === query) inFlight.delete(p);
   }
-  const bad = new Set(invalid);
-  for (const p of todo) if (!bad.has(p)) valid.add(p);
-  return todo.filter((p) => bad.has(p));
 }
 
 /**

@@ -102,27 +102,35 @@ export class HashPool {
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
 
+  /** Starts the workers now (idle, they keep nothing alive): a worker takes ~50 ms to boot. */
+  warm(): void {
+    if (availableParallelism() < 2) return;
+    while (this.lanes.length < this.threads) this.addLane();
+  }
+
   private pickLane(): Lane {
-    if (this.lanes.length < this.threads) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      const lane: Lane = { worker, awaited: 0, inFlight: 0, waiters: [], spare: [], digests: new Map(), streams: 0 };
-      worker.on('message', (m: { op: string; bytes?: number; id?: number; hex?: string; data?: Uint8Array }) => {
-        if (--lane.awaited === 0) worker.unref();
-        if (m.op === 'ack') {
-          lane.inFlight -= m.bytes!;
-          if (lane.spare.length < 16) lane.spare.push(m.data!);
-          if (lane.inFlight <= this.window / 2) for (const w of lane.waiters.splice(0)) w();
-        } else {
-          const done = lane.digests.get(m.id!);
-          lane.digests.delete(m.id!);
-          done?.(m.hex!);
-        }
-      });
-      worker.unref(); // after on('message'), which would ref it again
-      this.lanes.push(lane);
-      return lane;
-    }
+    if (this.lanes.length < this.threads) return this.addLane();
     return this.lanes.reduce((a, b) => (b.streams < a.streams || (b.streams === a.streams && b.inFlight < a.inFlight) ? b : a));
+  }
+
+  private addLane(): Lane {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const lane: Lane = { worker, awaited: 0, inFlight: 0, waiters: [], spare: [], digests: new Map(), streams: 0 };
+    worker.on('message', (m: { op: string; bytes?: number; id?: number; hex?: string; data?: Uint8Array }) => {
+      if (--lane.awaited === 0) worker.unref();
+      if (m.op === 'ack') {
+        lane.inFlight -= m.bytes!;
+        if (lane.spare.length < 16) lane.spare.push(m.data!);
+        if (lane.inFlight <= this.window / 2) for (const w of lane.waiters.splice(0)) w();
+      } else {
+        const done = lane.digests.get(m.id!);
+        lane.digests.delete(m.id!);
+        done?.(m.hex!);
+      }
+    });
+    worker.unref(); // after on('message'), which would ref it again
+    this.lanes.push(lane);
+    return lane;
   }
 }
 
