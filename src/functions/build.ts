@@ -48,8 +48,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   // Asked while Nix is asked for its store: its version (for the closure query) and
   // whether the store paths the contents lead to are valid (for realise).
   nixVersion().catch(() => {});
-  const items = 'contents' in spec ? spec.contents : 'copyToRoot' in spec ? spec.copyToRoot : undefined;
-  if (Array.isArray(items)) prefetchValidity(items);
+  const lists = ['contents' in spec ? spec.contents : null, 'copyToRoot' in spec ? spec.copyToRoot : null];
+  prefetchValidity(lists.flatMap((l) => (Array.isArray(l) ? l : [])));
   const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
   try {
     const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };
