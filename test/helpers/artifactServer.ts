@@ -18,8 +18,8 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buffer as readAll } from 'node:stream/consumers';
+import { handled, listenLocal, replyTwirpError, TwirpError } from './twirp.ts';
 
 export const ARTIFACT_TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/';
 const ACCOUNT = 'devstoreaccount1';
@@ -50,16 +50,6 @@ export interface ArtifactServer {
   /** The next `times` calls of `method` answer `status`. */
   failNext(method: string, status: number, times?: number): void;
   stop(): Promise<void>;
-}
-
-class TwirpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
 }
 
 function backendIds(auth: string | undefined): { runId: string; jobId: string } {
@@ -248,18 +238,12 @@ export async function startArtifactServer(opts: { forward?: string } = {}): Prom
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(out));
       } catch (err) {
-        const e = err instanceof TwirpError ? err : new TwirpError(500, 'internal', String(err));
-        res.writeHead(e.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: e.code, msg: e.message }));
+        replyTwirpError(res, err);
       }
     };
-    handle().catch((err) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
-    });
+    handled(res, handle);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  base = await listenLocal(server);
   return {
     url: base,
     artifacts: () => artifacts.map(({ sig: _s, blocks: _b, contentType: _c, ...a }) => a),

@@ -22,10 +22,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
 import tar from 'tar-stream';
+import { handled, listenLocal, replyTwirpError, TwirpError } from './twirp.ts';
 
 export const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 const ACCOUNT = 'devstoreaccount1';
@@ -94,18 +94,6 @@ interface Entry extends CacheEntryInfo {
   sig: string;
   blob?: Buffer;
   blocks: Map<string, Buffer>;
-}
-
-class TwirpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly retryAfter: number | undefined;
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.retryAfter = retryAfter;
-  }
 }
 
 const CODE_FOR_STATUS: Record<number, string> = {
@@ -300,19 +288,12 @@ export async function startCacheServer(): Promise<CacheServer> {
         res.writeHead(out.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(out.json));
       } catch (err) {
-        const e = err instanceof TwirpError ? err : new TwirpError(500, 'internal', String(err));
-        twirpLog.push({ method, key, status: e.status });
-        res.writeHead(e.status, { 'content-type': 'application/json', ...(e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {}) });
-        res.end(JSON.stringify({ code: e.code, msg: e.message }));
+        twirpLog.push({ method, key, status: replyTwirpError(res, err).status });
       }
     };
-    handle().catch((err) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
-    });
+    handled(res, handle);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  base = await listenLocal(server);
 
   return {
     url: base,
