@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runAsRootInVm, vmAvailable, VmError, VmUnavailableError, type RunAsRootOptions } from '../src/vm/index.ts';
-import { capturingLogger, processesMentioning, tempDir, vmSkipReason } from './fixtures/vm/vm.ts';
+import { capturingLogger, processesMentioning, tempDir, vmOptions, vmSkipReason } from './fixtures/vm/vm.ts';
 
 const skip = await vmSkipReason();
 
@@ -17,23 +17,7 @@ before(() => {
 });
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function options(script: string, extra: Partial<RunAsRootOptions> = {}): RunAsRootOptions {
-  const layerDir = path.join(work, 'empty-layer');
-  fs.mkdirSync(layerDir, { recursive: true });
-  return {
-    script,
-    baseLayers: [],
-    layerDir,
-    storePaths: [],
-    diskSizeMiB: 64,
-    memoryMiB: 256,
-    workDir: work,
-    log: capturingLogger(),
-    kvm: 'off',
-    timeoutSeconds: 120,
-    ...extra,
-  };
-}
+const options = (script: string, extra: Partial<RunAsRootOptions> = {}): RunAsRootOptions => vmOptions(work, script, extra);
 
 /** The longest VM run so far: the timeout test waits for the script to start before it times out. */
 let slowestRun = 0;

@@ -15,6 +15,7 @@ import {
   nixStyleKernel,
   resultEntries,
   tempDir,
+  vmOptions,
   vmSkipReason,
   writeTree,
 } from './fixtures/vm/vm.ts';
@@ -48,18 +49,7 @@ describe('runAsRoot VM', { skip }, () => {
       'echo done-with-script',
     ].join('\n');
     const log = capturingLogger();
-    const r = await runAsRootInVm({
-      script,
-      baseLayers: [],
-      layerDir,
-      storePaths: busybox ? [busybox] : [],
-      diskSizeMiB: 64,
-      memoryMiB: 256,
-      workDir: work,
-      log,
-      kvm: 'auto',
-      timeoutSeconds: 120,
-    });
+    const r = await runAsRootInVm(vmOptions(work, script, { layerDir, storePaths: busybox ? [busybox] : [], log, kvm: 'auto' }));
     const e = await resultEntries(r.tar);
 
     assert.equal(e.get('data/x')?.uid, 1000);
@@ -134,21 +124,15 @@ describe('runAsRoot VM', { skip }, () => {
       'echo "shell:${BASH_VERSION:-busybox}" > /etc/seen-shell',
       bash ? 'mkdir -p /made/{a,b}' : 'mkdir -p /made/a /made/b',
     ].join('\n');
-    const r = await runAsRootInVm({
-      script,
-      baseLayers: [
-        { file: container, offset: junk.length, size: fs.statSync(l1).size },
-        { file: l2gz, offset: 0, size: fs.statSync(l2gz).size },
-      ],
-      layerDir,
-      storePaths: [],
-      diskSizeMiB: 64,
-      memoryMiB: 256,
-      workDir: work,
-      log: capturingLogger(),
-      kvm: 'off',
-      timeoutSeconds: 120,
-    });
+    const r = await runAsRootInVm(
+      vmOptions(work, script, {
+        baseLayers: [
+          { file: container, offset: junk.length, size: fs.statSync(l1).size },
+          { file: l2gz, offset: 0, size: fs.statSync(l2gz).size },
+        ],
+        layerDir,
+      }),
+    );
     const e = await resultEntries(r.tar);
     const names = [...e.keys()].sort();
 
