@@ -69,6 +69,37 @@ test('hits come back verified and byte-identical; misses are misses; the caller 
   assert.deepEqual(report.saved.map((s) => s.entry).sort(), [a!.key, b!.key, c!.key]);
 });
 
+test('a file handed over in the scratch directory moves into the cache; one on another file system is copied', async () => {
+  const dir = newDir();
+  const { cache } = open(dir);
+  const scratch = await cache.scratchDir!();
+  assert.equal((await fsp.stat(scratch)).dev, (await fsp.stat(dir)).dev);
+  const a = await layer('handed');
+  const given = path.join(scratch, 'given.tmp');
+  await fsp.rename(a.put.blobPath, given);
+  const inode = (await fsp.stat(given)).ino;
+  await cache.put(a.key, { ...a.put, blobPath: given, handOver: true });
+  assert.equal(fs.existsSync(given), false, 'moved, not copied');
+  const hit = (await open(dir).cache.lookup([a.key])).get(a.key)!;
+  assert.equal((await fsp.stat(hit.blobPath)).ino, inode);
+  assert.deepEqual(await fsp.readFile(hit.blobPath), a.bytes);
+  assert.equal((await fsp.stat(hit.blobPath)).mode & 0o777, 0o444);
+
+  // /dev/shm is a tmpfs here: rename fails with EXDEV and the bytes are copied instead.
+  const shm = await fsp.mkdtemp('/dev/shm/nix-docker-handover-');
+  try {
+    assert.notEqual((await fsp.stat(shm)).dev, (await fsp.stat(dir)).dev);
+    const b = await layer('elsewhere');
+    const far = path.join(shm, 'blob');
+    await fsp.copyFile(b.put.blobPath, far);
+    await cache.put(b.key, { ...b.put, blobPath: far, handOver: true });
+    assert.equal(fs.existsSync(far), true, 'the caller removes what was not moved');
+    assert.deepEqual(await fsp.readFile((await open(dir).cache.lookup([b.key])).get(b.key)!.blobPath), b.bytes);
+  } finally {
+    await fsp.rm(shm, { recursive: true, force: true });
+  }
+});
+
 test('a corrupt or truncated blob, or a damaged record, is discarded with a warning and is a miss', async () => {
   const dir = newDir();
   const [a, b, c] = await Promise.all(['ca', 'cb', 'cc'].map((n) => layer(n)));

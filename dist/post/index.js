@@ -96075,14 +96075,18 @@ async function linkOrCopy(src, dest, tmp = files_tempBeside(dest)) {
  * Gets the blob of `layer` to `dest`, verifying what can be verified for free: a whole
  * regular file of the right size is copied (a reflink where the file system can); a run
  * of a file, or a pipe, is copied and hashed on the way. Throws when the bytes do not
- * match the record. Never a hard link to the caller's file: the caller may rewrite it.
+ * match the record. Never a hard link to the caller's file: the caller may rewrite it;
+ * a file handed over (`handOver`) is moved instead when it can be.
  */
 async function files_storeBlob(layer, dest, tmp = files_tempBeside(dest)) {
     const st = await promises_namespaceObject.stat(layer.blobPath);
     const offset = layer.blobOffset ?? 0;
     if (st.isFile() && offset === 0 && st.size === layer.compressedSize) {
         try {
-            await promises_namespaceObject.copyFile(layer.blobPath, tmp, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
+            // A file handed over moves when it is on this file system (EXDEV otherwise: copied).
+            const moved = layer.handOver === true && (await promises_namespaceObject.rename(layer.blobPath, tmp).then(() => true, () => false));
+            if (!moved)
+                await promises_namespaceObject.copyFile(layer.blobPath, tmp, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
             await promises_namespaceObject.chmod(tmp, 0o444);
             await promises_namespaceObject.rename(tmp, dest);
         }
@@ -96376,6 +96380,10 @@ function localDirCache(dir, opts = {}) {
                 log.warn(`layer cache: could not apply the budget to ${dir}: ${err.message}`);
             }
             return report;
+        },
+        async scratchDir() {
+            await ensureDirs();
+            return tmpDir; // collect() removes what a crashed run left there
         },
         stats: () => tracker.stats(),
     };
@@ -97261,7 +97269,13 @@ function backend_actionsCache(opts) {
         j.staged = {};
         await persist();
     }
-    return { kind: 'actions', lookup, put, flush, stats: () => tracker.stats() };
+    // Inside the job's working directory (RUNNER_TEMP by default, emptied after each job).
+    const scratchDir = async () => {
+        const dir = external_node_path_namespaceObject.join(root, 'scratch');
+        await promises_namespaceObject.mkdir(dir, { recursive: true });
+        return dir;
+    };
+    return { kind: 'actions', lookup, put, flush, scratchDir, stats: () => tracker.stats() };
 }
 const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 

@@ -135,14 +135,21 @@ export async function linkOrCopy(src: string, dest: string, tmp = tempBeside(des
  * Gets the blob of `layer` to `dest`, verifying what can be verified for free: a whole
  * regular file of the right size is copied (a reflink where the file system can); a run
  * of a file, or a pipe, is copied and hashed on the way. Throws when the bytes do not
- * match the record. Never a hard link to the caller's file: the caller may rewrite it.
+ * match the record. Never a hard link to the caller's file: the caller may rewrite it;
+ * a file handed over (`handOver`) is moved instead when it can be.
  */
-export async function storeBlob(layer: { blobPath: string; blobOffset?: number; digest: string; compressedSize: number }, dest: string, tmp = tempBeside(dest)): Promise<void> {
+export async function storeBlob(
+  layer: { blobPath: string; blobOffset?: number; digest: string; compressedSize: number; handOver?: boolean },
+  dest: string,
+  tmp = tempBeside(dest),
+): Promise<void> {
   const st = await fsp.stat(layer.blobPath);
   const offset = layer.blobOffset ?? 0;
   if (st.isFile() && offset === 0 && st.size === layer.compressedSize) {
     try {
-      await fsp.copyFile(layer.blobPath, tmp, fs.constants.COPYFILE_FICLONE);
+      // A file handed over moves when it is on this file system (EXDEV otherwise: copied).
+      const moved = layer.handOver === true && (await fsp.rename(layer.blobPath, tmp).then(() => true, () => false));
+      if (!moved) await fsp.copyFile(layer.blobPath, tmp, fs.constants.COPYFILE_FICLONE);
       await fsp.chmod(tmp, 0o444);
       await fsp.rename(tmp, dest);
     } catch (err) {

@@ -262,6 +262,10 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
       }
       return report;
     },
+    async scratchDir() {
+      await ensureDirs();
+      return tmpDir; // collect() removes what a crashed run left there
+    },
     stats: () => tracker.stats(),
   };
 }

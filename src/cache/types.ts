@@ -31,6 +31,12 @@ export interface LayerPut extends LayerRecord {
    * inside a bigger file, such as a compressed archive. It is `compressedSize` bytes long.
    */
   blobOffset?: number;
+  /**
+   * The caller gives the whole file up: the cache may move it into its storage instead of
+   * copying it (a file the caller wrote in `scratchDir()` moves by rename). The caller
+   * removes whatever is left at `blobPath` once `put` resolves.
+   */
+  handOver?: boolean;
 }
 
 /** A layer found in the cache, its blob verified (digest and size) before it is returned. */
@@ -104,6 +110,12 @@ export interface LayerCache {
   lookup(keys: readonly string[]): Promise<Map<string, CachedLayer>>;
   /** Records a newly built layer (copied into the cache's own storage before this resolves). */
   put(key: string, layer: LayerPut): Promise<void>;
+  /**
+   * A directory on the cache's own file system where a caller may write a blob it will
+   * hand over to `put`, so keeping it is a rename, not a second copy. Leftovers of a
+   * crashed run are the cache's to remove.
+   */
+  scratchDir?(): Promise<string>;
   /** Persists what is new and applies the budget. Best effort: failures warn, never throw. */
   flush(): Promise<SaveReport>;
   stats(): CacheStats;

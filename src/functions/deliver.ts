@@ -94,26 +94,36 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       onDone: (r) => (result = r),
     });
 
-  const recorder = new SegmentRecorder();
+  // Layers compressed into the output file are kept in the cache: written to the cache's
+  // scratch directory beside the output as they go by, or copied from it afterwards.
+  const keeping = opts.out && opts.cache && opts.compressor !== 'none' ? opts.cache : undefined;
+  const scratch = await keeping?.scratchDir?.().catch(() => undefined);
+  const keepers = new Set(plan.layers.filter((l) => l.cacheKey && l.cached?.compression !== opts.compressor).map((l) => l.member));
+  const recorder = new SegmentRecorder(scratch ? { dir: scratch, wants: (member) => keepers.has(member) } : undefined);
   let loaded: string[] = [];
-  if (opts.out) {
-    const out = opts.out;
-    await log.group(`Writing ${out}`, () => writeFileAtomic(out, recorder.track(compressStream(archive(opts.compressor), opts.compressor, { tap: recorder.tap, transient: true }))));
-    if (opts.load) {
-      // Docker reads gzip but not every engine reads a zstd archive: send it plain.
-      const body = decompressStream(fs.createReadStream(out), opts.compressor);
-      loaded = await log.group('Loading into Docker', () => dockerLoad(body));
+  let r: ArchiveResult | undefined;
+  try {
+    if (opts.out) {
+      const out = opts.out;
+      await log.group(`Writing ${out}`, () => writeFileAtomic(out, recorder.track(compressStream(archive(opts.compressor), opts.compressor, { tap: recorder.tap, transient: true }))));
+      if (opts.load) {
+        // Docker reads gzip but not every engine reads a zstd archive: send it plain.
+        const body = decompressStream(fs.createReadStream(out), opts.compressor);
+        loaded = await log.group('Loading into Docker', () => dockerLoad(body));
+      }
+    } else if (opts.load) {
+      loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive('none'))));
+    } else if (opts.stdout) {
+      await writeAll(compressStream(archive(opts.compressor), opts.compressor, { transient: true }), opts.stdout);
     }
-  } else if (opts.load) {
-    loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive('none'))));
-  } else if (opts.stdout) {
-    await writeAll(compressStream(archive(opts.compressor), opts.compressor, { transient: true }), opts.stdout);
-  }
-  const r = result as ArchiveResult | undefined;
-  if ((opts.out || opts.load || opts.stdout) && !r) throw new Error('the archive was not completed');
-  if (r && opts.out && opts.cache && opts.compressor !== 'none') {
-    const kept = await recorder.keep(opts.cache, path.resolve(opts.out), opts.compressor, r.layers);
-    if (kept) log.debug(`kept ${kept} new layer(s) in the layer cache`);
+    r = result as ArchiveResult | undefined;
+    if ((opts.out || opts.load || opts.stdout) && !r) throw new Error('the archive was not completed');
+    if (r && opts.out && keeping) {
+      const kept = await recorder.keep(keeping, path.resolve(opts.out), opts.compressor, r.layers);
+      if (kept) log.debug(`kept ${kept} new layer(s) in the layer cache`);
+    }
+  } finally {
+    await recorder.discard();
   }
 
   // Push: layers already compressed into the output (or cached) go by their known digest.

@@ -157,7 +157,9 @@ function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCach
     async *open() {
       const hash = defaultHashPool().start();
       // Kept for the layer cache: the compressed bytes as they go out, and their digest.
-      const keep = cache && layer.cacheKey && compressor !== 'none' ? { file: path.join(os.tmpdir(), `nix-docker-blob-${process.pid}-${randomUUID()}`), digest: createHash('sha256'), size: 0 } : undefined;
+      // Written in the cache's scratch directory when it has one, so keeping it is a rename.
+      const dir = cache && layer.cacheKey && compressor !== 'none' ? ((await cache.scratchDir?.().catch(() => undefined)) ?? os.tmpdir()) : undefined;
+      const keep = dir ? { file: path.join(dir, `.nix-docker-blob-${process.pid}-${randomUUID()}`), digest: createHash('sha256'), size: 0 } : undefined;
       const sink = keep ? fs.createWriteStream(keep.file) : undefined;
       let n = 0;
       async function* plain(): AsyncGenerator<Uint8Array> {
@@ -197,7 +199,7 @@ function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCach
       if (keep && sink && cache && layer.cacheKey) {
         sink.end();
         await once(sink, 'finish');
-        await cache.put(layer.cacheKey, { blobPath: keep.file, diffId, digest: `sha256:${keep.digest.digest('hex')}`, size: layer.size, compressedSize: keep.size, compressor });
+        await cache.put(layer.cacheKey, { blobPath: keep.file, handOver: true, diffId, digest: `sha256:${keep.digest.digest('hex')}`, size: layer.size, compressedSize: keep.size, compressor });
         await fsp.rm(keep.file, { force: true });
       }
       settle({ diffId, paths: layer.paths });

@@ -462,7 +462,14 @@ export function actionsCache(opts: ActionsCacheOptions): LayerCache {
     await persist();
   }
 
-  return { kind: 'actions', lookup, put, flush, stats: () => tracker.stats() };
+  // Inside the job's working directory (RUNNER_TEMP by default, emptied after each job).
+  const scratchDir = async (): Promise<string> => {
+    const dir = path.join(root, 'scratch');
+    await fsp.mkdir(dir, { recursive: true });
+    return dir;
+  };
+
+  return { kind: 'actions', lookup, put, flush, scratchDir, stats: () => tracker.stats() };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
