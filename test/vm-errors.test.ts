@@ -128,20 +128,8 @@ describe('runAsRoot without a way to start a VM', () => {
   });
 
   test('runAsRootInVm fails with a usage error saying what is missing', async () => {
-    const layerDir = path.join(work, 'unused-layer');
-    fs.mkdirSync(layerDir, { recursive: true });
     await assert.rejects(
-      runAsRootInVm({
-        script: 'true',
-        baseLayers: [],
-        layerDir,
-        storePaths: [],
-        diskSizeMiB: 64,
-        memoryMiB: 256,
-        workDir: work,
-        log: capturingLogger(),
-        kernel: '/nonexistent/bzImage',
-      }),
+      runAsRootInVm(options('true', { kernel: '/nonexistent/bzImage' })),
       (err: unknown) => err instanceof VmUnavailableError && err.name === 'UsageError' && !err.message.includes('\n'),
     );
   });
