@@ -22,6 +22,7 @@ export type {
 } from './types.ts';
 export { DEFAULT_GRACE_MS, DEFAULT_LOCAL_BUDGET, DEFAULT_LOCAL_MAX_AGE_MS, defaultLocalCacheDir, localDirCache, type LocalCacheOptions } from './local.ts';
 export { blobProblem } from './files.ts';
+export { ScratchCopy } from './scratchCopy.ts';
 
 /** Cache off: every lookup misses, nothing is kept. */
 export function noCache(opts: Pick<CacheOptions, 'onEvent'> = {}): LayerCache {

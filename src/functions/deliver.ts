@@ -94,11 +94,11 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       onDone: (r) => (result = r),
     });
 
-  // Layers compressed into the output file are kept in the cache: written to the cache's
-  // scratch directory beside the output as they go by, or copied from it afterwards.
+  // Layers compressed into the output file are kept in the cache: copied to the cache's
+  // scratch directory while the output is written, or else from the output afterwards.
   const keeping = opts.out && opts.cache && opts.compressor !== 'none' ? opts.cache : undefined;
-  const scratch = await keeping?.scratchDir?.().catch(() => undefined);
   const keepers = new Set(plan.layers.filter((l) => l.cacheKey && l.cached?.compression !== opts.compressor).map((l) => l.member));
+  const scratch = keepers.size > 0 ? await keeping?.scratchDir?.().catch(() => undefined) : undefined;
   const recorder = new SegmentRecorder(scratch ? { dir: scratch, wants: (member) => keepers.has(member) } : undefined);
   let loaded: string[] = [];
   let r: ArchiveResult | undefined;

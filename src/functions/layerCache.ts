@@ -6,11 +6,9 @@
 // key (store paths + ownership + tar format, or a hash of a built layer's inputs), the
 // compressor and its level and block size. Never a timestamp or a machine path.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import fsp, { type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import type { CachedLayer, LayerCache } from '../cache/index.ts';
+import { ScratchCopy, type CachedLayer, type LayerCache } from '../cache/index.ts';
 import { DEFAULT_BLOCK, DEFAULT_LEVEL, ENCODER_REVISION } from '../compress/index.ts';
 import type { CachedBlob } from '../image/dockerArchive.ts';
 import type { Compressor } from '../spec/attributes.ts';
@@ -55,15 +53,8 @@ interface Segment {
   length: number;
   hash: ReturnType<typeof createHash>;
   digest?: string;
-  copy?: SegmentCopy;
-}
-
-/** A segment's bytes written to a file of their own as they go by, to hand to the cache. */
-interface SegmentCopy {
-  file: string;
-  handle: Promise<FileHandle>;
-  /** Why the copy is unusable (the segment is then kept as a range of the output). */
-  failed?: string;
+  /** The segment's bytes in a file of their own, to hand to the cache. */
+  copy?: ScratchCopy;
 }
 
 export interface SegmentCopies {
@@ -105,11 +96,14 @@ export class SegmentRecorder {
       let copying: Promise<void> | undefined;
       if (seg !== undefined) {
         let s = this.segments.get(seg);
-        if (!s) this.segments.set(seg, (s = { start: this.offset, length: 0, hash: createHash('sha256'), copy: this.startCopy(seg) }));
+        if (!s) {
+          const copy = this.copies?.wants(seg) ? new ScratchCopy(this.copies.dir) : undefined;
+          this.segments.set(seg, (s = { start: this.offset, length: 0, hash: createHash('sha256'), copy }));
+        }
         if (s.start + s.length !== this.offset) throw new Error(`segment ${seg} is not contiguous in the output`);
         s.length += chunk.length;
         s.hash.update(chunk);
-        if (s.copy && !s.copy.failed) copying = writeCopy(s.copy, chunk);
+        copying = s.copy?.write(chunk);
       }
       this.offset += chunk.length;
       yield chunk;
@@ -128,19 +122,20 @@ export class SegmentRecorder {
 
   /**
    * Puts every recorded layer that has a cache key into the cache: its copy, handed over,
-   * or else its range of `file` (the finished output).
+   * or else its range of `output` (the finished output file).
    */
-  async keep(cache: LayerCache, file: string, compressor: Compressor, layers: readonly { member: string; cacheKey?: string; diffId: string; size: number }[]): Promise<number> {
+  async keep(cache: LayerCache, output: string, compressor: Compressor, layers: readonly { member: string; cacheKey?: string; diffId: string; size: number }[]): Promise<number> {
     let kept = 0;
     const done = new Set<string>();
     for (const layer of layers) {
       const seg = this.find(layer.member);
       if (!seg || !layer.cacheKey || done.has(layer.member)) continue;
       done.add(layer.member); // a layer listed twice is kept once
-      const copy = await this.finishCopy(layer.member);
-      const where = copy ? { blobPath: copy, handOver: true } : { blobPath: file, blobOffset: seg.offset };
+      const copy = this.takeCopy(layer.member);
+      const file = await copy?.finish();
+      const where = file ? { blobPath: file, handOver: true } : { blobPath: output, blobOffset: seg.offset };
       await cache.put(layer.cacheKey, { ...where, compressedSize: seg.size, digest: seg.digest, diffId: layer.diffId, size: layer.size, compressor });
-      if (copy) await fsp.rm(copy, { force: true });
+      await copy?.discard();
       kept++;
     }
     return kept;
@@ -148,38 +143,13 @@ export class SegmentRecorder {
 
   /** Removes the copies not handed over (all of them when the output failed). */
   async discard(): Promise<void> {
-    for (const member of this.segments.keys()) {
-      const copy = await this.finishCopy(member);
-      if (copy) await fsp.rm(copy, { force: true });
-    }
+    for (const member of this.segments.keys()) await this.takeCopy(member)?.discard();
   }
 
-  private startCopy(segment: string): SegmentCopy | undefined {
-    if (!this.copies?.wants(segment)) return undefined;
-    const file = path.join(this.copies.dir, `.segment-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-    const copy: SegmentCopy = { file, handle: fsp.open(file, 'wx', 0o444) };
-    copy.handle.catch((err: Error) => (copy.failed ??= err.message));
-    return copy;
-  }
-
-  /** Closes a segment's copy: its file when complete; a failed one is removed. */
-  private async finishCopy(member: string): Promise<string | undefined> {
+  private takeCopy(member: string): ScratchCopy | undefined {
     const seg = this.segments.get(member);
     const copy = seg?.copy;
-    if (!seg || !copy) return undefined;
-    seg.copy = undefined;
-    const closed = await copy.handle.then((h) => h.close()).then(() => true, () => false);
-    if (closed && !copy.failed) return copy.file;
-    await fsp.rm(copy.file, { force: true });
-    return undefined;
-  }
-}
-
-async function writeCopy(copy: SegmentCopy, chunk: Uint8Array): Promise<void> {
-  try {
-    const handle = await copy.handle;
-    for (let off = 0; off < chunk.length; ) off += (await handle.write(chunk, off, chunk.length - off)).bytesWritten;
-  } catch (err) {
-    copy.failed ??= (err as Error).message; // the layer is kept from the output instead
+    if (seg) seg.copy = undefined;
+    return copy;
   }
 }

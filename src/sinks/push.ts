@@ -4,12 +4,9 @@
 // layers and the manifest last. A layer whose compressed digest is already known (the
 // layer cache) costs a HEAD when the registry has it.
 
-import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
-import type { LayerCache } from '../cache/index.ts';
+import { ScratchCopy, type LayerCache } from '../cache/index.ts';
 import fsp from 'node:fs/promises';
 import { compressStream, sniffCompression } from '../compress/index.ts';
 import { jsonBytes, type LayerRecord } from '../image/config.ts';
@@ -156,11 +153,12 @@ function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCach
     mediaType: mediaTypeFor(compressor),
     async *open() {
       const hash = defaultHashPool().start();
-      // Kept for the layer cache: the compressed bytes as they go out, and their digest.
-      // Written in the cache's scratch directory when it has one, so keeping it is a rename.
+      // Kept for the layer cache: the compressed bytes as they go out, and their digest,
+      // written in the cache's scratch directory when it has one, so keeping it is a rename.
       const dir = cache && layer.cacheKey && compressor !== 'none' ? ((await cache.scratchDir?.().catch(() => undefined)) ?? os.tmpdir()) : undefined;
-      const keep = dir ? { file: path.join(dir, `.nix-docker-blob-${process.pid}-${randomUUID()}`), digest: createHash('sha256'), size: 0 } : undefined;
-      const sink = keep ? fs.createWriteStream(keep.file) : undefined;
+      const copy = dir ? new ScratchCopy(dir) : undefined;
+      const digest = createHash('sha256');
+      let compressedSize = 0;
       let n = 0;
       async function* plain(): AsyncGenerator<Uint8Array> {
         for await (const chunk of layer.chunks()) {
@@ -173,36 +171,33 @@ function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCach
       }
       try {
         for await (const out of compressStream(plain(), compressor)) {
-          if (keep && sink) {
-            keep.digest.update(out);
-            keep.size += out.length;
-            if (!sink.write(out)) await once(sink, 'drain');
+          if (copy) {
+            digest.update(out);
+            compressedSize += out.length;
           }
+          const copying = copy?.write(out);
           yield out;
+          await copying;
         }
-      } catch (err) {
-        sink?.destroy();
-        if (keep) await fsp.rm(keep.file, { force: true });
-        throw err;
+        if (n !== layer.size) {
+          const err = new Error(`layer ${layer.member}: read ${n} bytes, planned ${layer.size}`);
+          fail(err);
+          throw err;
+        }
+        const diffId = `sha256:${await hash.digest()}`;
+        if (layer.diffId && layer.diffId !== diffId) {
+          const err = new Error(`layer ${layer.member}: content hashes to ${diffId}, but the image config says ${layer.diffId}`);
+          fail(err);
+          throw err;
+        }
+        const file = await copy?.finish();
+        if (file && cache && layer.cacheKey) {
+          await cache.put(layer.cacheKey, { blobPath: file, handOver: true, diffId, digest: `sha256:${digest.digest('hex')}`, size: layer.size, compressedSize, compressor });
+        }
+        settle({ diffId, paths: layer.paths });
+      } finally {
+        await copy?.discard();
       }
-      if (n !== layer.size) {
-        const err = new Error(`layer ${layer.member}: read ${n} bytes, planned ${layer.size}`);
-        fail(err);
-        throw err;
-      }
-      const diffId = `sha256:${await hash.digest()}`;
-      if (layer.diffId && layer.diffId !== diffId) {
-        const err = new Error(`layer ${layer.member}: content hashes to ${diffId}, but the image config says ${layer.diffId}`);
-        fail(err);
-        throw err;
-      }
-      if (keep && sink && cache && layer.cacheKey) {
-        sink.end();
-        await once(sink, 'finish');
-        await cache.put(layer.cacheKey, { blobPath: keep.file, handOver: true, diffId, digest: `sha256:${keep.digest.digest('hex')}`, size: layer.size, compressedSize: keep.size, compressor });
-        await fsp.rm(keep.file, { force: true });
-      }
-      settle({ diffId, paths: layer.paths });
     },
   };
   return { source, record };
