@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-exec node_modules/.bin/node scripts/example.mjs
+exec node_modules/.bin/node scripts/example.mjs "$@"

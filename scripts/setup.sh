@@ -8,6 +8,7 @@ packages=(
   nix-bin docker.io docker-registry skopeo umoci fakeroot proot busybox-static
   zstd pigz python3 git ca-certificates tar gzip sqlite3 apache2-utils openssl bash-static
   qemu-system-x86 linux-image-amd64 xutils-dev cpio xz-utils rsync jq
+  debootstrap bubblewrap sudo util-linux
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -24,10 +25,19 @@ if ((${#missing[@]})); then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Nix from Debian is single-user here; builds run without a sandbox.
-if [[ $(id -u) -eq 0 ]] && ! grep -qs '^sandbox *= *false' /etc/nix/nix.conf; then
+# Nix run by root builds as the members of `build-users-group` (default: nixbld), which
+# Debian's nix-bin does not create (its nix-setup-systemd package would, with a daemon we
+# do not want here): make the group and its build users as the Nix installers do.
+# Builds run without a sandbox (these machines cannot mount one).
+if [[ $(id -u) -eq 0 ]]; then
+  getent group nixbld >/dev/null || groupadd --system nixbld
+  for i in $(seq 1 8); do
+    id -u "nixbld$i" >/dev/null 2>&1 ||
+      useradd --system --no-create-home --home-dir /var/empty --shell /usr/sbin/nologin \
+        --gid nixbld --groups nixbld --comment "Nix build user $i" "nixbld$i"
+  done
   mkdir -p /etc/nix
-  echo 'sandbox = false' >>/etc/nix/nix.conf
+  grep -qs '^sandbox *= *false' /etc/nix/nix.conf || echo 'sandbox = false' >>/etc/nix/nix.conf
 fi
 
 cd "$(dirname "$0")/.."

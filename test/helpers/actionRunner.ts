@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { REPO } from './cli.ts';
+import { asUser, type RunnerUser } from './runnerEnv.ts';
 
 /** What the runner sets for `${{ github.token }}`-style defaults here. */
 export const FAKE_GITHUB_TOKEN = 'ghs_0123456789abcdefFAKEtoken';
@@ -91,6 +92,13 @@ export interface JobOptions {
   runnerTemp?: string;
   /** Environment for every step (service URLs, DOCKER_CONFIG, PATH, ...). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run the steps as this user (./runnerEnv.ts), with the job's directories under its
+   * home as on a hosted runner (`~/work/_temp`, `~/work/<repo>/<repo>`), owned by it.
+   */
+  user?: RunnerUser;
+  /** Where the action is (dist/, action.yml) and the Node that runs it: this checkout's, by default. */
+  action?: { dir: string; node: string };
 }
 
 /** One job on a fresh runner: its directories and the state its steps pass on. */
@@ -103,13 +111,37 @@ export class Job {
   private savedState: Record<string, string> = {};
   private steps = 0;
 
+  private readonly user: RunnerUser | undefined;
+  private readonly action: { dir: string; node: string };
+
   constructor(opts: JobOptions = {}) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-job-'));
-    this.runnerTemp = opts.runnerTemp ?? path.join(this.dir, 'temp');
-    this.workspace = path.join(this.dir, 'work');
+    this.user = opts.user;
+    this.action = opts.action ?? { dir: REPO, node: process.execPath };
+    if (this.user) {
+      fs.mkdirSync(path.join(this.user.home, 'work'), { recursive: true });
+      this.dir = fs.mkdtempSync(path.join(this.user.home, 'work', 'job-'));
+      this.runnerTemp = opts.runnerTemp ?? path.join(this.dir, '_temp');
+      this.workspace = path.join(this.dir, 'app', 'app');
+    } else {
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-job-'));
+      this.runnerTemp = opts.runnerTemp ?? path.join(this.dir, 'temp');
+      this.workspace = path.join(this.dir, 'work');
+    }
     this.filesDir = path.join(this.dir, 'files');
     for (const d of [this.runnerTemp, this.workspace, this.filesDir]) fs.mkdirSync(d, { recursive: true });
+    if (this.user) this.chown(this.dir, this.runnerTemp);
     this.env = opts.env ?? {};
+  }
+
+  /** Gives what the test made under these paths to the job's user (no-op without one). */
+  chown(...paths: string[]): void {
+    const { user } = this;
+    if (!user) return;
+    const walk = (p: string): void => {
+      fs.lchownSync(p, user.uid, user.gid);
+      if (fs.lstatSync(p).isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    };
+    for (const p of paths) walk(p);
   }
 
   /** The main step with these inputs (keys as written under `with:`). */
@@ -132,6 +164,7 @@ export class Job {
     const file = (name: string) => {
       const f = path.join(this.filesDir, `${name}_${n}`);
       fs.writeFileSync(f, '');
+      this.chown(f);
       return f;
     };
     const files = { GITHUB_OUTPUT: file('output'), GITHUB_STATE: file('state'), GITHUB_STEP_SUMMARY: file('summary'), GITHUB_ENV: file('env'), GITHUB_PATH: file('path') };
@@ -147,12 +180,15 @@ export class Job {
       GITHUB_REPOSITORY: 'example/nix-docker-action',
       GITHUB_RUN_ID: '1',
       ...files,
+      ...(this.user && { HOME: this.user.home, USER: this.user.name, LOGNAME: this.user.name }),
       ...this.env,
       ...extra,
     });
     for (const [k, v] of Object.entries({ ...actionDefaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
     const r = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO, `dist/${entry}/index.js`)], { cwd: this.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = [this.action.node, path.join(this.action.dir, `dist/${entry}/index.js`)];
+      const [command, args] = this.user ? asUser(this.user, argv) : [argv[0]!, argv.slice(1)];
+      const child = spawn(command, args, { cwd: this.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
