@@ -8,7 +8,9 @@
 #    Its nix-daemon runs as root over the host's /nix (test/runner-env/daemon.sh); the
 #    runner reaches the store only through the daemon's socket, with wrappers (in $bin)
 #    that run the root's client commands unprivileged (bubblewrap), the way a runner's
-#    PATH has nix-build and nix from cachix/install-nix-action.
+#    PATH has nix-build and nix from cachix/install-nix-action;
+#  - current independent readers from the same root: docker buildx, oras, cosign and
+#    skopeo 1.18, run with `$bin/debian13 COMMAND ...` (host /tmp, /home and network).
 #
 # Prints the wrappers' directory. Environment: NIX_DOCKER_TEST_ROOTS (default
 # /var/cache/nix-docker-test) holds the root and the wrappers.
@@ -19,7 +21,7 @@ roots=${NIX_DOCKER_TEST_ROOTS:-/var/cache/nix-docker-test}
 root=$roots/debian13-nix
 bin=$roots/debian13-nix.bin
 # Bump when the root's package set changes: an older root is made again.
-root_version=2
+root_version=3
 
 # --- the runner user, as on hosted runners --------------------------------------------
 getent group docker >/dev/null || groupadd --system docker
@@ -40,7 +42,7 @@ if [[ $(cat "$root/.nix-docker-root" 2>/dev/null) != "$root_version" ]]; then
     { tail -n 20 "$roots/debootstrap-trixie.log" >&2; exit 1; }
   cp /etc/resolv.conf "$root.tmp/etc/resolv.conf"
   chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-    sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends nix-bin busybox-static bash-static ca-certificates' \
+    sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends nix-bin busybox-static bash-static ca-certificates docker-cli docker-buildx oras cosign skopeo' \
     >>"$roots/debootstrap-trixie.log" 2>&1 || { tail -n 20 "$roots/debootstrap-trixie.log" >&2; exit 1; }
   chroot "$root.tmp" apt-get clean
   echo "$root_version" >"$root.tmp/.nix-docker-root"
@@ -76,19 +78,30 @@ CONF
 mkdir -p "$root/nix" "$root/home" "$root/tmp"
 touch "$root/etc/hosts"
 
-# The client commands, run as the calling user inside the root with the host's /nix (the
-# daemon socket is /nix/var/nix/daemon-socket/socket), /tmp, /home and the working
-# directory bound in, and the host's users (the runner is not in the root's /etc/passwd
-# for every uid a test may use).
+# Commands of the root, run as the calling user (unprivileged, with bubblewrap) on a
+# tmpfs / holding the root's top-level directories read-only and the host's /nix (the
+# daemon socket is /nix/var/nix/daemon-socket/socket), /tmp, /home, users, network and
+# working directory: `$bin/debian13 COMMAND ...`. The nix commands are wrappers of it.
 mkdir -p "$bin"
-for name in nix nix-build nix-store nix-instantiate nix-env nix-shell nix-hash nix-prefetch-url nix-channel nix-collect-garbage nix-copy-closure; do
-  cat >"$bin/$name" <<WRAP
+layout=""
+for entry in "$root"/*; do
+  name=${entry##*/}
+  case $name in nix | home | tmp | proc | dev | root | work) continue ;; esac
+  if [[ -L $entry ]]; then layout+=" --symlink $(readlink "$entry") /$name"
+  elif [[ -d $entry ]]; then layout+=" --ro-bind $entry /$name"
+  fi
+done
+cat >"$bin/debian13" <<WRAP
 #!/bin/sh
-exec bwrap --ro-bind "$root" / --bind /nix /nix --bind /tmp /tmp --bind /home /home \\
+exec bwrap --tmpfs /$layout \\
+  --bind /nix /nix --bind /tmp /tmp --bind /home /home --bind-try /root /root \\
   --ro-bind /etc/passwd /etc/passwd --ro-bind /etc/group /etc/group --ro-bind /etc/hosts /etc/hosts \\
-  --dev /dev --proc /proc --bind-try "\$PWD" "\$PWD" --chdir "\$PWD" --die-with-parent \\
-  -- /usr/bin/$name "\$@"
+  --ro-bind /etc/resolv.conf /etc/resolv.conf --ro-bind-try /etc/ssl/certs /etc/ssl/certs \\
+  --dev /dev --proc /proc --bind-try "\$PWD" "\$PWD" --chdir "\$PWD" --die-with-parent -- "\$@"
 WRAP
+chmod 0755 "$bin/debian13"
+for name in nix nix-build nix-store nix-instantiate nix-env nix-shell nix-hash nix-prefetch-url nix-channel nix-collect-garbage nix-copy-closure; do
+  printf '#!/bin/sh\nexec %s/debian13 /usr/bin/%s "$@"\n' "$bin" "$name" >"$bin/$name"
   chmod 0755 "$bin/$name"
 done
 echo "$bin"
