@@ -72,9 +72,22 @@ function installAction(user: RunnerUser): { actionDir: string; node: string } {
   return { actionDir, node };
 }
 
-export async function startRunnerEnv(): Promise<RunnerEnv> {
+/** Makes the runner environment (idempotent) and returns its wrappers' directory. */
+async function setupRunnerEnv(): Promise<string> {
   const setup = await exec('bash', [path.join(REPO, 'test/runner-env/setup.sh')], { maxBuffer: 1 << 20 });
-  const nixBin = setup.stdout.trim().split('\n').pop()!;
+  return setup.stdout.trim().split('\n').pop()!;
+}
+
+/**
+ * The command that runs a tool of the Debian 13 root (docker buildx, oras, cosign, skopeo
+ * 1.18) on this machine: `[debian13, 'oras', 'discover', ...]`. Needs no daemon.
+ */
+export async function debian13Tools(): Promise<string> {
+  return path.join(await setupRunnerEnv(), 'debian13');
+}
+
+export async function startRunnerEnv(): Promise<RunnerEnv> {
+  const nixBin = await setupRunnerEnv();
   const root = nixBin.replace(/\.bin$/, '');
   const user = runnerUser();
   const { actionDir, node } = installAction(user);
