@@ -5,7 +5,7 @@
 // Docker there) and runs the image outside:
 //   example.mjs --build-only FILE   builds the archive to FILE, touches no Docker
 //   example.mjs --run-archive FILE  loads FILE into Docker and runs it
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { OFFLINE_NIX_ENV, ensureDocker } from './services.mjs';
 
@@ -13,7 +13,12 @@ const { values: opts } = parseArgs({ options: { 'build-only': { type: 'string' }
 const IMAGE = 'hello:latest';
 
 function build(env, out, load) {
-  const hello = execFileSync('nix-build', ['--no-out-link', 'example/hello.nix'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env }).trim();
+  const nix = spawnSync('nix-build', ['--no-out-link', 'example/hello.nix'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
+  if (nix.status !== 0) {
+    console.error(`example: nix-build example/hello.nix failed${nix.error ? `: ${nix.error.message}` : ''}`);
+    process.exit(1);
+  }
+  const hello = nix.stdout.trim();
   const args = ['dist/cli/index.js', 'buildLayeredImage', '--name', 'hello', '--tag', 'latest', '--contents', hello, '--config', '{"Cmd":["/bin/hello"]}', '--out', out];
   const r = spawnSync(process.execPath, load ? [...args, '--load'] : args, { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
