@@ -83,6 +83,23 @@ const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
     required: false,
     default: 'auto',
   },
+  [Input.Sbom]: {
+    description:
+      "SBOM of the image's Nix closure (every store path with its narHash, layer and references): SPDX 2.3 and CycloneDX 1.6 files beside the archive, the SPDX one attached to pushed images as BuildKit does.",
+    required: false,
+    default: 'false',
+  },
+  [Input.Attestations]: {
+    description:
+      'How sbom and provenance go with pushed images: index (as BuildKit: the tags name an index of the image and its attestation manifest) or referrers (OCI 1.1 referrers of the image; the referrers tag where the registry has no referrers API).',
+    required: false,
+    default: 'index',
+  },
+  [Input.Provenance]: {
+    description: 'SLSA v1 provenance (in-toto): false, min, or max (also every store path with its narHash); a file beside the archive, attached to pushed images.',
+    required: false,
+    default: 'false',
+  },
 };
 Object.assign(inputs, own);
 
@@ -95,6 +112,9 @@ const outputs: Record<OutputName, { description: string }> = {
   [Output.ArtifactId]: { description: 'ID of the uploaded artifact.' },
   [Output.ArtifactName]: { description: 'Name of the uploaded artifact.' },
   [Output.Pushed]: { description: 'JSON list of the references pushed: ref, reference (repository@digest), digest, tags, uploaded/skipped/mounted blob counts.' },
+  [Output.Sbom]: { description: 'Path of the SPDX 2.3 SBOM (with `sbom: true`).' },
+  [Output.SbomCyclonedx]: { description: 'Path of the CycloneDX 1.6 SBOM (with `sbom: true`).' },
+  [Output.Provenance]: { description: 'Path of the SLSA provenance statement (with `provenance`).' },
   [Output.Layers]: { description: 'JSON list of layers, bottom first: diff_id, digest, size, compressed_size, paths, cached, pushed ({repository: uploaded|skipped|mounted}).' },
 };
 

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { randomBytes, createHash } from 'node:crypto';
+import { zstdBomb } from './helpers/hostileArchives.ts';
 import { compressBlock, compressStream, decompressStream, FLUSH, sniffCompression, type Flush } from '../src/compress/index.ts';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -130,4 +133,44 @@ test('transient output: views of reused slots, the same bytes as owned chunks', 
     assert.ok(copies.length > seen.size, `${kind}: slots were reused (${seen.size} buffers for ${copies.length} chunks)`);
     assert.ok(owned.every((c) => !(c.buffer instanceof SharedArrayBuffer)), `${kind}: owned chunks are copies, not views of a slot`);
   }
+});
+
+test("zstd from anyone: frames with and without content size or checksum, skippable and empty frames, cut anywhere", async () => {
+  const zlib = await import('node:zlib');
+  const { constants } = zlib;
+  const parts: Buffer[] = [];
+  const plain: Buffer[] = [];
+  for (let i = 0; i < 40; i++) {
+    const b = i % 3 === 0 ? Buffer.alloc(500 + i * 977, i) : randomBytes(500 + i * 977);
+    plain.push(b);
+    parts.push(zlib.zstdCompressSync(b, { params: { [constants.ZSTD_c_contentSizeFlag]: i % 2, [constants.ZSTD_c_checksumFlag]: i % 4 === 0 ? 1 : 0 } }));
+    if (i % 5 === 0) parts.push(Buffer.concat([Buffer.from([0x50 + (i % 16), 0x2a, 0x4d, 0x18, 3, 0, 0, 0]), Buffer.from('abc')]));
+    if (i % 7 === 0) parts.push(zlib.zstdCompressSync(Buffer.alloc(0)));
+  }
+  const packed = Buffer.concat(parts);
+  const want = Buffer.concat(plain);
+  // Node 24's streaming decoder alone fails here once a chunk runs past a frame end: the
+  // reason decompressStream cuts its input at frame ends.
+  await assert.rejects(pipeline(Readable.from(pieces(packed, 4096)), zlib.createZstdDecompress(), async (decoded: AsyncIterable<Buffer>) => collect(decoded)));
+  for (const size of [1, 3, 7, 4096, 1 << 20]) assert.ok((await collect(decompressStream(pieces(packed, size), 'zstd'))).equals(want), `chunks of ${size}`);
+  await assert.rejects(collect(decompressStream(pieces(packed.subarray(0, packed.length - 3), 4096), 'zstd')), /zstd: truncated stream/);
+  await assert.rejects(collect(decompressStream(pieces(Buffer.concat([packed, Buffer.from('junk')]), 4096), 'zstd')), /zstd: bad frame magic/);
+});
+
+test('decompressStream refuses output beyond the expansion limit, naming the input, in bounded memory', async () => {
+  const bomb = zstdBomb(2 ** 31); // 64 KiB of RLE blocks: 2 GiB of zeros
+  const before = process.memoryUsage().rss;
+  let n = 0;
+  let peak = before;
+  await assert.rejects(
+    (async () => {
+      for await (const c of decompressStream(pieces(bomb, 4096), 'zstd', { compressedSize: bomb.length, name: 'bomb.tar.zst' })) {
+        n += c.length;
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    })(),
+    /^ExpansionError: bomb\.tar\.zst decompresses to more than 1\.00 GiB \(over 1100 times its 64\.0 KiB\); refused as a decompression bomb$/,
+  );
+  assert.ok(n <= 2 ** 30, `stopped at the limit (${n} bytes)`);
+  assert.ok(peak - before < 200 << 20, `memory grew ${(peak - before) >> 20} MiB`);
 });

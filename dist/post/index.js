@@ -38356,6 +38356,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -38374,6 +38388,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -38543,7 +38564,7 @@ module.exports = { version: packageJson.version }
 
 /***/ }),
 
-/***/ 7356:
+/***/ 3347:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59995,8 +60016,8 @@ class BufferScheduler {
 //# sourceMappingURL=BufferScheduler.js.map
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/crc64.js
@@ -60023,7 +60044,7 @@ let crc64_dirname;
 if (__isNode__) {
   crc64_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
   crc64_filename = (0,external_node_url_.fileURLToPath)(import.meta.url);
-  crc64_dirname = (0,external_node_path_namespaceObject.dirname)(crc64_filename);
+  crc64_dirname = (0,external_node_path_.dirname)(crc64_filename);
 }
 // ESM-COMPAT-END
 
@@ -86517,8 +86538,8 @@ class Batch {
     }
 }
 //# sourceMappingURL=Batch.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/utils/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -86633,7 +86654,7 @@ async function streamToBuffer3(readableStream, encoding) {
  */
 async function readStreamToLocalFile(rs, file) {
     return new Promise((resolve, reject) => {
-        const ws = external_node_fs_namespaceObject.createWriteStream(file);
+        const ws = external_node_fs_.createWriteStream(file);
         rs.on("error", (err) => {
             reject(err);
         });
@@ -86649,8 +86670,8 @@ async function readStreamToLocalFile(rs, file) {
  *
  * Promisified version of fs.stat().
  */
-const fsStat = external_node_util_.promisify(external_node_fs_namespaceObject.stat);
-const fsCreateReadStream = external_node_fs_namespaceObject.createReadStream;
+const fsStat = external_node_util_.promisify(external_node_fs_.stat);
+const fsCreateReadStream = external_node_fs_.createReadStream;
 //# sourceMappingURL=utils.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/Clients.js
 // Copyright (c) Microsoft Corporation.
@@ -95433,8 +95454,8 @@ function saveCacheV2(paths_1, key_1, options_1) {
     });
 }
 //# sourceMappingURL=cache.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./lib/util/concurrency.js
 // One bounded fan-out helper for every parallel step (layers, blobs, cache entries).
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
@@ -95459,32 +95480,8 @@ async function concurrency_mapLimit(items, limit, fn) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./lib/util/log.js
-// The engine reports through this interface and never through @actions/core or
-// console directly, so the CLI, the action and the tests drive it unchanged.
-/** Logs to stderr: stdout is kept for data (archives, --json). */
-function stderrLogger(verbose = false) {
-    return {
-        info: (m) => process.stderr.write(`${m}\n`),
-        warn: (m) => process.stderr.write(`warning: ${m}\n`),
-        debug: (m) => {
-            if (verbose)
-                process.stderr.write(`debug: ${m}\n`);
-        },
-        group: async (title, fn) => {
-            if (verbose)
-                process.stderr.write(`== ${title}\n`);
-            return fn();
-        },
-    };
-}
-const log_silentLogger = {
-    info: () => { },
-    warn: () => { },
-    debug: () => { },
-    group: (_t, fn) => fn(),
-};
-
+// EXTERNAL MODULE: ./lib/util/log.js
+var util_log = __nccwpck_require__(336);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -95682,62 +95679,113 @@ function pool_defaultCompressPool() {
 }
 
 ;// CONCATENATED MODULE: ./lib/compress/zstdFrames.js
-// Splits a zstd stream into its frames (RFC 8878 §3.1). Our archives are many frames
-// (one per block, for parallel compression), and Node's zstd decoder stops or fails at
-// some frame boundaries; decoding frame by frame sidesteps that, and lets frames
-// decompress in parallel. Skippable frames are dropped.
+// Cuts a zstd byte stream at its frame ends (RFC 8878 §3.1), without holding a frame.
+//
+// Node's streaming zstd decoder (checked on Node 24.21) decodes the first frame of a
+// chunk and then fails ("Unknown frame descriptor", or a premature close) on the bytes
+// after its end when one chunk holds the end of a frame and more: multi-frame streams,
+// ours included, break it. Fed chunks that never run past a frame end, it decodes any
+// number of frames as one stream. So the stream is only cut, never buffered: a small
+// state machine walks frame headers and block headers (a few bytes each) and skips over
+// block contents, so each byte is looked at once however large the frame. Skippable
+// frames pass through (the decoder skips them) and are cut at too.
 const ZSTD_MAGIC = 0xfd2fb528;
-/** Length of the frame starting at `buf[0]`, or undefined when `buf` does not hold all of it yet. */
-function frameLength(buf) {
-    if (buf.length < 8)
-        return undefined;
-    const magic = buf.readUInt32LE(0);
-    if ((magic & 0xfffffff0) === 0x184d2a50) {
-        const len = 8 + buf.readUInt32LE(4);
-        return buf.length >= len ? len : undefined;
-    }
-    if (magic !== ZSTD_MAGIC)
-        throw new Error('zstd: bad frame magic');
-    const fhd = buf[4];
-    const fcsFlag = fhd >> 6;
-    const singleSegment = (fhd >> 5) & 1;
-    const checksum = (fhd >> 2) & 1;
-    const didFlag = fhd & 3;
-    if ((fhd >> 3) & 1)
-        throw new Error('zstd: reserved bit set in frame header');
-    let pos = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][didFlag] + [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag];
-    for (;;) {
-        if (buf.length < pos + 3)
-            return undefined;
-        const header = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
-        const last = header & 1;
-        const type = (header >> 1) & 3;
-        const size = header >>> 3;
-        if (type === 3)
-            throw new Error('zstd: reserved block type');
-        pos += 3 + (type === 1 ? 1 : size);
-        if (last)
-            break;
-    }
-    pos += checksum ? 4 : 0;
-    return buf.length >= pos ? pos : undefined;
-}
-/** Yields whole frames (zstd frames only) from a byte stream. */
-async function* zstdFrames(source) {
-    let pending = Buffer.alloc(0);
-    for await (const chunk of source) {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk);
-        for (;;) {
-            const len = frameLength(pending);
-            if (len === undefined)
+/** Yields the input's bytes in chunks that end wherever a frame ends (and elsewhere). */
+async function* zstdFrameChunks(source) {
+    let state = { at: 'magic' };
+    let head = Buffer.alloc(0); // the header being read (at most 18 bytes)
+    for await (const raw of source) {
+        const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+        let start = 0; // first byte of the chunk not yet passed on
+        let pos = 0;
+        const cut = function* () {
+            if (pos > start)
+                yield chunk.subarray(start, pos);
+            start = pos;
+        };
+        while (pos < chunk.length) {
+            if (state.at === 'skip') {
+                const take = Math.min(state.left, chunk.length - pos);
+                pos += take;
+                state.left -= take;
+                if (state.left > 0)
+                    break;
+                if (state.then === 'block')
+                    state = { at: 'blockHeader', checksum: state.checksum };
+                else if (state.then === 'checksum')
+                    state = { at: 'skip', left: 4, then: 'frameEnd', checksum: false };
+                else {
+                    yield* cut();
+                    state = { at: 'magic' };
+                }
+                continue;
+            }
+            // A header: gather its bytes (they may straddle chunks).
+            const want = state.at === 'magic' || state.at === 'skippableLength' ? 4 : state.at === 'blockHeader' ? 3 : state.need;
+            const take = Math.min(want - head.length, chunk.length - pos);
+            head = Buffer.concat([head, chunk.subarray(pos, pos + take)]);
+            pos += take;
+            if (head.length < want)
                 break;
-            const frame = pending.subarray(0, len);
-            pending = pending.subarray(len);
-            if (frame.readUInt32LE(0) === ZSTD_MAGIC)
-                yield frame;
+            if (state.at === 'magic') {
+                const magic = head.readUInt32LE(0);
+                head = Buffer.alloc(0);
+                if ((magic & 0xfffffff0) === 0x184d2a50) {
+                    state = { at: 'skippableLength' };
+                    continue;
+                }
+                if (magic !== ZSTD_MAGIC)
+                    throw new Error('zstd: bad frame magic');
+                state = { at: 'frameHeader', need: 1 };
+                continue;
+            }
+            if (state.at === 'skippableLength') {
+                const len = head.readUInt32LE(0);
+                head = Buffer.alloc(0);
+                state = { at: 'skip', left: len, then: 'skippableEnd', checksum: false };
+                if (len === 0) {
+                    yield* cut();
+                    state = { at: 'magic' };
+                }
+                continue;
+            }
+            if (state.at === 'frameHeader') {
+                const fhd = head[0];
+                if ((fhd >> 3) & 1)
+                    throw new Error('zstd: reserved bit set in frame header');
+                const singleSegment = (fhd >> 5) & 1;
+                const full = 1 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3] + [singleSegment ? 1 : 0, 2, 4, 8][fhd >> 6];
+                if (head.length < full) {
+                    state = { at: 'frameHeader', need: full };
+                    continue;
+                }
+                head = Buffer.alloc(0);
+                state = { at: 'blockHeader', checksum: ((fhd >> 2) & 1) === 1 };
+                continue;
+            }
+            // A block header: last flag, type, size.
+            const header = head[0] | (head[1] << 8) | (head[2] << 16);
+            head = Buffer.alloc(0);
+            const type = (header >> 1) & 3;
+            if (type === 3)
+                throw new Error('zstd: reserved block type');
+            const last = (header & 1) === 1;
+            const size = type === 1 ? 1 : header >>> 3;
+            const checksum = state.checksum;
+            state = { at: 'skip', left: size, then: last ? (checksum ? 'checksum' : 'frameEnd') : 'block', checksum };
+            if (size === 0 && last && !checksum) {
+                yield* cut();
+                state = { at: 'magic' };
+            }
+            else if (size === 0 && !last)
+                state = { at: 'blockHeader', checksum };
+            else if (size === 0)
+                state = { at: 'skip', left: 4, then: 'frameEnd', checksum: false };
         }
+        pos = chunk.length;
+        yield* cut();
     }
-    if (pending.length > 0)
+    if (state.at !== 'magic' || head.length > 0)
         throw new Error('zstd: truncated stream');
 }
 
@@ -95906,30 +95954,48 @@ function sniffCompression(head) {
         return 'zstd';
     return 'none';
 }
-const zstdDecompress = (0,external_node_util_.promisify)(external_node_zlib_.zstdDecompress);
 /**
- * Decompresses a gzip or zstd stream (ours or anyone's: several members/frames are
- * one stream). zstd goes frame by frame, a few in parallel, in order.
+ * How far a compressed input may expand: `ratio` times its compressed size, and at least
+ * `floor` bytes. gzip cannot pass 1032:1; zstd reaches 32768:1 on constant data, which
+ * real images hold only in small doses, while a bomb of a few KB would fill the disk.
  */
-async function* decompressStream(source, kind) {
+const EXPANSION_LIMIT = { ratio: 1100, floor: 1 << 30 };
+class ExpansionError extends Error {
+    name = 'ExpansionError';
+}
+/** Bytes a compressed input of `compressedSize` bytes may decompress to. */
+function expansionLimit(compressedSize) {
+    return Math.max(EXPANSION_LIMIT.floor, EXPANSION_LIMIT.ratio * compressedSize);
+}
+const DECODE_CHUNK = 1 << 20;
+/**
+ * Decompresses a gzip or zstd stream (ours or anyone's: several members/frames are one
+ * stream) as a stream, in bounded memory, refusing output beyond the expansion limit.
+ */
+async function* decompressStream(source, kind, opts = {}) {
     if (kind === 'none') {
         yield* source;
         return;
     }
-    if (kind === 'gz') {
-        yield* external_node_stream_.Readable.from(source).pipe(external_node_zlib_.createGunzip());
-        return;
+    const decoder = kind === 'gz' ? external_node_zlib_.createGunzip({ chunkSize: DECODE_CHUNK }) : external_node_zlib_.createZstdDecompress({ chunkSize: DECODE_CHUNK });
+    // Node's zstd decoder needs its input cut at frame ends (zstdFrames.ts).
+    const input = external_node_stream_.Readable.from(kind === 'zstd' ? zstdFrameChunks(source) : source, { objectMode: false });
+    const out = (0,external_node_stream_.pipeline)(input, decoder, () => { });
+    const limit = opts.compressedSize === undefined ? Infinity : expansionLimit(opts.compressedSize);
+    let n = 0;
+    try {
+        for await (const chunk of out) {
+            n += chunk.length;
+            if (n > limit) {
+                throw new ExpansionError(`${opts.name ?? 'the input'} decompresses to more than ${(0,util_log/* formatBytes */.z3)(limit)} (over ${EXPANSION_LIMIT.ratio} times its ${(0,util_log/* formatBytes */.z3)(opts.compressedSize)}); refused as a decompression bomb`);
+            }
+            yield chunk;
+        }
     }
-    const pending = [];
-    for await (const frame of zstdFrames(source)) {
-        const job = zstdDecompress(frame);
-        job.catch(() => { });
-        pending.push(job);
-        if (pending.length > (0,external_node_os_namespaceObject.cpus)().length)
-            yield await pending.shift();
+    finally {
+        out.destroy();
+        input.destroy();
     }
-    while (pending.length > 0)
-        yield await pending.shift();
 }
 
 ;// CONCATENATED MODULE: ./lib/cache/files.js
@@ -95987,7 +96053,7 @@ class Counter extends external_node_stream_.Transform {
 async function files_blobProblem(file, record, mode = 'digest') {
     let st;
     try {
-        st = await promises_namespaceObject.stat(file);
+        st = await promises_.stat(file);
     }
     catch {
         return 'blob missing';
@@ -96000,14 +96066,14 @@ async function files_blobProblem(file, record, mode = 'digest') {
     const inner = (0,external_node_crypto_.createHash)('sha256');
     let innerBytes = 0;
     async function* read() {
-        for await (const chunk of external_node_fs_namespaceObject.createReadStream(file)) {
+        for await (const chunk of external_node_fs_.createReadStream(file)) {
             outer.update(chunk);
             yield chunk;
         }
     }
     try {
         if (mode === 'full') {
-            // decompressStream decodes a multi-frame zstd blob frame by frame, as Node's decoder needs.
+            // decompressStream cuts a multi-frame zstd blob at its frame ends, as Node's decoder needs.
             for await (const chunk of decompressStream(read(), record.compressor)) {
                 inner.update(chunk);
                 innerBytes += chunk.byteLength;
@@ -96033,7 +96099,7 @@ async function files_blobProblem(file, record, mode = 'digest') {
     return undefined;
 }
 /** A temporary name beside `file` (same directory, so a rename is atomic). */
-const files_tempBeside = (file) => external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(file), `.${external_node_path_namespaceObject.basename(file)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
+const files_tempBeside = (file) => external_node_path_.join(external_node_path_.dirname(file), `.${external_node_path_.basename(file)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
 /**
  * Copies `length` bytes of `src` from `offset` to `dest`, hashing them; `dest` appears
  * only complete. Returns the digest and byte count of what was copied.
@@ -96042,12 +96108,12 @@ async function copyRange(src, dest, offset, length, tmp = files_tempBeside(dest)
     const counter = new Counter();
     try {
         // A pipe cannot seek: it is read to its end (and the byte count checked by the caller).
-        const input = !seekable ? external_node_fs_namespaceObject.createReadStream(src) : length === 0 ? external_node_stream_.Readable.from([]) : external_node_fs_namespaceObject.createReadStream(src, { start: offset, end: offset + length - 1 });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(input, counter, external_node_fs_namespaceObject.createWriteStream(tmp, { mode: 0o444 }));
-        await promises_namespaceObject.rename(tmp, dest);
+        const input = !seekable ? external_node_fs_.createReadStream(src) : length === 0 ? external_node_stream_.Readable.from([]) : external_node_fs_.createReadStream(src, { start: offset, end: offset + length - 1 });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(input, counter, external_node_fs_.createWriteStream(tmp, { mode: 0o444 }));
+        await promises_.rename(tmp, dest);
     }
     catch (err) {
-        await promises_namespaceObject.rm(tmp, { force: true });
+        await promises_.rm(tmp, { force: true });
         throw err;
     }
     return { digest: `sha256:${counter.hash.digest('hex')}`, bytes: counter.bytes };
@@ -96058,16 +96124,16 @@ async function copyRange(src, dest, offset, length, tmp = files_tempBeside(dest)
  */
 async function linkOrCopy(src, dest, tmp = files_tempBeside(dest)) {
     try {
-        await promises_namespaceObject.link(src, tmp);
+        await promises_.link(src, tmp);
     }
     catch {
-        await promises_namespaceObject.copyFile(src, tmp);
+        await promises_.copyFile(src, tmp);
     }
     try {
-        await promises_namespaceObject.rename(tmp, dest);
+        await promises_.rename(tmp, dest);
     }
     catch (err) {
-        await promises_namespaceObject.rm(tmp, { force: true });
+        await promises_.rm(tmp, { force: true });
         throw err;
     }
 }
@@ -96079,19 +96145,19 @@ async function linkOrCopy(src, dest, tmp = files_tempBeside(dest)) {
  * a file handed over (`handOver`) is moved instead when it can be.
  */
 async function files_storeBlob(layer, dest, tmp = files_tempBeside(dest)) {
-    const st = await promises_namespaceObject.stat(layer.blobPath);
+    const st = await promises_.stat(layer.blobPath);
     const offset = layer.blobOffset ?? 0;
     if (st.isFile() && offset === 0 && st.size === layer.compressedSize) {
         try {
             // A file handed over moves when it is on this file system (EXDEV otherwise: copied).
-            const moved = layer.handOver === true && (await promises_namespaceObject.rename(layer.blobPath, tmp).then(() => true, () => false));
+            const moved = layer.handOver === true && (await promises_.rename(layer.blobPath, tmp).then(() => true, () => false));
             if (!moved)
-                await promises_namespaceObject.copyFile(layer.blobPath, tmp, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
-            await promises_namespaceObject.chmod(tmp, 0o444);
-            await promises_namespaceObject.rename(tmp, dest);
+                await promises_.copyFile(layer.blobPath, tmp, external_node_fs_.constants.COPYFILE_FICLONE);
+            await promises_.chmod(tmp, 0o444);
+            await promises_.rename(tmp, dest);
         }
         catch (err) {
-            await promises_namespaceObject.rm(tmp, { force: true });
+            await promises_.rm(tmp, { force: true });
             throw err;
         }
         return;
@@ -96103,18 +96169,18 @@ async function files_storeBlob(layer, dest, tmp = files_tempBeside(dest)) {
         throw new Error(`${layer.blobPath} is not a regular file: it cannot be read from offset ${offset}`);
     const got = await copyRange(layer.blobPath, dest, offset, layer.compressedSize, tmp, st.isFile());
     if (got.bytes !== layer.compressedSize || got.digest !== layer.digest) {
-        await promises_namespaceObject.rm(dest, { force: true });
+        await promises_.rm(dest, { force: true });
         throw new Error(`blob of ${got.bytes} bytes with digest ${got.digest} does not match its record (${layer.compressedSize} bytes, ${layer.digest})`);
     }
 }
 /** Writes a small file atomically. */
 async function files_writeFileAtomic(file, data, tmp = files_tempBeside(file)) {
     try {
-        await promises_namespaceObject.writeFile(tmp, data);
-        await promises_namespaceObject.rename(tmp, file);
+        await promises_.writeFile(tmp, data);
+        await promises_.rename(tmp, file);
     }
     catch (err) {
-        await promises_namespaceObject.rm(tmp, { force: true });
+        await promises_.rm(tmp, { force: true });
         throw err;
     }
 }
@@ -96122,7 +96188,7 @@ async function files_writeFileAtomic(file, data, tmp = files_tempBeside(file)) {
 async function files_readJson(file) {
     let text;
     try {
-        text = await promises_namespaceObject.readFile(file, 'utf8');
+        text = await promises_.readFile(file, 'utf8');
     }
     catch (err) {
         if (err.code === 'ENOENT')
@@ -96172,6 +96238,8 @@ function defaultLocalCacheDir(env = process.env, home = os.homedir()) {
     return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'nix-docker');
 }
 const statStamp = (st) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+/** Removes a cache entry whatever took its place (a directory too), so the cache heals. */
+const HEAL = { recursive: true, force: true };
 function localDirCache(dir, opts = {}) {
     const log = opts.log ?? silentLogger;
     const tracker = new Tracker(opts.onEvent);
@@ -96188,7 +96256,14 @@ function localDirCache(dir, opts = {}) {
     const tmpFor = (file) => path.join(tmpDir, path.basename(tempBeside(file)));
     const putThisRun = new Map();
     let ready;
-    const ensureDirs = () => (ready ??= Promise.all([blobsDir, recordsDir, tmpDir].map((d) => fsp.mkdir(d, { recursive: true }))).then(() => { }));
+    // A cache directory that cannot be made (read-only: Node's recursive mkdir then says
+    // ENOENT) is said once; lookups, puts and the budget then pass over it quietly.
+    let unusable;
+    const ensureDirs = () => (ready ??= Promise.all([blobsDir, recordsDir, tmpDir].map((d) => fsp.mkdir(d, { recursive: true }))).then(() => { }, (err) => {
+        unusable = err;
+        log.warn(`layer cache: cannot use ${dir} (${err.message}; read-only?); layers are neither reused nor kept this run`);
+        throw err;
+    }));
     const touch = async (file) => {
         const t = now();
         await fsp.utimes(file, t, t).catch(() => { });
@@ -96210,7 +96285,7 @@ function localDirCache(dir, opts = {}) {
         const problem = stored.schema !== SCHEMA ? 'unknown schema' : stored.key !== key ? 'record of another key' : recordProblem(stored);
         if (problem) {
             log.warn(`layer cache: discarding the record of layer ${local_short(key)} (${problem}); the layer will be rebuilt`);
-            await fsp.rm(file, { force: true });
+            await fsp.rm(file, HEAL);
             tracker.emit({ type: 'corrupt', key, digest: String(stored.digest ?? ''), reason: problem });
             tracker.emit({ type: 'miss', key, reason: 'corrupt' });
             return undefined;
@@ -96222,13 +96297,13 @@ function localDirCache(dir, opts = {}) {
         const bad = unchanged ? undefined : await blobProblem(blob, record, opts.verify);
         if (bad === 'blob missing') {
             // Evicted by another process between its record and its blob, or never written whole.
-            await fsp.rm(file, { force: true });
+            await fsp.rm(file, HEAL);
             tracker.emit({ type: 'miss', key, reason: 'absent' });
             return undefined;
         }
         if (bad) {
             log.warn(`layer cache: discarding the cached blob of layer ${local_short(key)} (${bad}); the layer will be rebuilt`);
-            await Promise.all([fsp.rm(file, { force: true }), fsp.rm(blob, { force: true })]);
+            await Promise.all([fsp.rm(file, HEAL), fsp.rm(blob, HEAL)]);
             tracker.emit({ type: 'corrupt', key, digest: record.digest, reason: bad });
             tracker.emit({ type: 'miss', key, reason: 'corrupt' });
             return undefined;
@@ -96315,6 +96390,7 @@ function localDirCache(dir, opts = {}) {
             }
         }
     }
+    const failedPuts = new Set();
     return {
         kind: 'local',
         async lookup(keys) {
@@ -96330,7 +96406,8 @@ function localDirCache(dir, opts = {}) {
             }
             catch (err) {
                 // An unreadable cache costs a rebuild, never the build.
-                log.warn(`layer cache: reading ${dir} failed (${err.message}); the rest will be built`);
+                if (err !== unusable)
+                    log.warn(`layer cache: reading ${dir} failed (${err.message}); the rest will be built`);
                 for (const key of unique)
                     if (!out.has(key))
                         tracker.emit({ type: 'miss', key, reason: 'unavailable' });
@@ -96347,6 +96424,8 @@ function localDirCache(dir, opts = {}) {
                 const blob = blobFile(record.digest);
                 const st = await fsp.stat(blob).catch(() => undefined);
                 const present = st?.isFile() === true && st.size === record.compressedSize;
+                if (st?.isDirectory())
+                    await fsp.rm(blob, HEAL);
                 if (present)
                     await touch(blob);
                 else {
@@ -96361,7 +96440,16 @@ function localDirCache(dir, opts = {}) {
                 tracker.emit({ type: 'put', key, digest: record.digest, bytes: record.compressedSize });
             }
             catch (err) {
-                log.warn(`layer cache: could not store layer ${local_short(key)}: ${err.message}`);
+                // A read-only or full cache fails every put with the same system error: said once, then only in debug.
+                const code = err.code;
+                if (err === unusable || (code && failedPuts.has(code)))
+                    log.debug(`layer cache: could not store layer ${local_short(key)}: ${err.message}`);
+                else if (code)
+                    log.warn(`layer cache: could not store layer ${local_short(key)} in ${dir} (${err.message}); layers this run makes are not kept`);
+                else
+                    log.warn(`layer cache: could not store layer ${local_short(key)}: ${err.message}`);
+                if (code)
+                    failedPuts.add(code);
             }
         },
         async flush() {
@@ -96377,7 +96465,8 @@ function localDirCache(dir, opts = {}) {
                 await collect();
             }
             catch (err) {
-                log.warn(`layer cache: could not apply the budget to ${dir}: ${err.message}`);
+                if (err !== unusable)
+                    log.warn(`layer cache: could not apply the budget to ${dir}: ${err.message}`);
             }
             return report;
         },
@@ -96706,8 +96795,8 @@ function indexKey(base, now, body) {
     return `${indexKeyPrefix(base)}${stamp}-${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex').slice(0, 12)}`;
 }
 const bundleKey = (base, id) => `${base}-bundle-${id}`;
-const indexDir = (root) => external_node_path_namespaceObject.join(root, 'index');
-const bundleDir = (root, id) => external_node_path_namespaceObject.join(root, `b-${id}`);
+const indexDir = (root) => external_node_path_.join(root, 'index');
+const bundleDir = (root, id) => external_node_path_.join(root, `b-${id}`);
 /** Content address of a bundle: its layer keys with their digests. */
 function bundleId(layers, salt = '') {
     const pairs = layers.map((l) => [l.key, l.digest]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -96909,26 +96998,26 @@ function without(index, bundles, layers) {
 async function readDoc(file, parse) {
     try {
         const raw = await files_readJson(file);
-        return raw === undefined ? `${external_node_path_namespaceObject.basename(file)} missing from the entry` : parse(raw);
+        return raw === undefined ? `${external_node_path_.basename(file)} missing from the entry` : parse(raw);
     }
     catch (err) {
-        return `${external_node_path_namespaceObject.basename(file)} unreadable: ${err.message}`;
+        return `${external_node_path_.basename(file)} unreadable: ${err.message}`;
     }
 }
 function backend_actionsCache(opts) {
-    const log = opts.log ?? log_silentLogger;
+    const log = opts.log ?? util_log/* silentLogger */.qq;
     const tracker = new tracker_Tracker(opts.onEvent);
     const calls = new ServiceCalls(opts.client ?? realClient, log, tracker, opts.retry, opts.runnerCommands ?? process.env.GITHUB_ACTIONS === 'true');
     const base = keyBase(opts.prefix ?? DEFAULT_PREFIX, opts.platform, opts.arch);
-    const root = external_node_path_namespaceObject.resolve(opts.dir);
+    const root = external_node_path_.resolve(opts.dir);
     const budget = opts.budget ?? DEFAULT_ACTIONS_BUDGET;
     const maxAgeMs = opts.maxAgeMs ?? DEFAULT_ACTIONS_MAX_AGE_MS;
     const refreshAfterMs = opts.refreshAfterMs ?? DEFAULT_REFRESH_MS;
     const concurrency = Math.max(1, opts.concurrency ?? 3);
     const now = opts.now ?? (() => new Date());
-    const journalFile = external_node_path_namespaceObject.join(root, 'journal.json');
-    const stagingFile = (digest) => external_node_path_namespaceObject.join(root, 'staging', files_hexOf(digest));
-    const bundleBlob = (id, digest) => external_node_path_namespaceObject.join(bundleDir(root, id), 'blobs', files_hexOf(digest));
+    const journalFile = external_node_path_.join(root, 'journal.json');
+    const stagingFile = (digest) => external_node_path_.join(root, 'staging', files_hexOf(digest));
+    const bundleBlob = (id, digest) => external_node_path_.join(bundleDir(root, id), 'blobs', files_hexOf(digest));
     let available;
     const isAvailable = () => {
         if (available === undefined) {
@@ -96940,7 +97029,7 @@ function backend_actionsCache(opts) {
     };
     let journal;
     const state = () => (journal ??= (async () => {
-        await promises_namespaceObject.mkdir(external_node_path_namespaceObject.join(root, 'staging'), { recursive: true });
+        await promises_.mkdir(external_node_path_.join(root, 'staging'), { recursive: true });
         try {
             const j = (await files_readJson(journalFile));
             if (j?.schema === JOURNAL_SCHEMA)
@@ -96962,7 +97051,7 @@ function backend_actionsCache(opts) {
     /** Restores the newest index entry into <dir>/index. */
     async function fetchIndex() {
         const dir = indexDir(root);
-        await promises_namespaceObject.rm(dir, { recursive: true, force: true });
+        await promises_.rm(dir, { recursive: true, force: true });
         const prefix = indexKeyPrefix(base);
         const found = await calls.restore(dir, prefix, [prefix]);
         if (found.status === 'failed') {
@@ -96973,7 +97062,7 @@ function backend_actionsCache(opts) {
             log.info(`layer cache: no layer index under ${prefix}* yet`);
             return undefined;
         }
-        const doc = await readDoc(external_node_path_namespaceObject.join(dir, 'index.json'), parseIndex);
+        const doc = await readDoc(external_node_path_.join(dir, 'index.json'), parseIndex);
         if (typeof doc === 'string') {
             log.warn(`layer cache: ignoring the layer index ${found.key} (${doc})`);
             return undefined;
@@ -97005,13 +97094,13 @@ function backend_actionsCache(opts) {
     async function restoreBundle(id, info) {
         const j = await state();
         const dir = bundleDir(root, id);
-        const manifest = () => readDoc(external_node_path_namespaceObject.join(dir, 'layers.json'), (raw) => parseBundle(raw, id));
+        const manifest = () => readDoc(external_node_path_.join(dir, 'layers.json'), (raw) => parseBundle(raw, id));
         if (j.restored.includes(id)) {
             const doc = await manifest();
             if (typeof doc !== 'string')
                 return doc;
         }
-        await promises_namespaceObject.rm(dir, { recursive: true, force: true });
+        await promises_.rm(dir, { recursive: true, force: true });
         const found = await calls.restore(dir, info.key);
         let doc;
         if (found.status === 'hit' && found.key === info.key)
@@ -97041,7 +97130,7 @@ function backend_actionsCache(opts) {
         const bad = await files_blobProblem(blob, record, opts.verify);
         if (bad) {
             log.warn(`layer cache: discarding the cached blob of layer ${local_short(key)} (${bad}); the layer will be rebuilt`);
-            await promises_namespaceObject.rm(blob, { force: true });
+            await promises_.rm(blob, { force: true });
             (await state()).corrupt.push(key);
             tracker.emit({ type: 'corrupt', key, digest: record.digest, reason: bad });
             tracker.emit({ type: 'miss', key, reason: 'corrupt' });
@@ -97126,7 +97215,7 @@ function backend_actionsCache(opts) {
         try {
             const j = await state();
             const dest = stagingFile(record.digest);
-            const st = await promises_namespaceObject.stat(dest).catch(() => undefined);
+            const st = await promises_.stat(dest).catch(() => undefined);
             if (!(st?.isFile() && st.size === record.compressedSize))
                 await files_storeBlob(layer, dest);
             j.staged[key] = record;
@@ -97139,17 +97228,17 @@ function backend_actionsCache(opts) {
     }
     async function writeBundle(p) {
         const dir = bundleDir(root, p.id);
-        await promises_namespaceObject.rm(dir, { recursive: true, force: true });
-        await promises_namespaceObject.mkdir(external_node_path_namespaceObject.join(dir, 'blobs'), { recursive: true });
+        await promises_.rm(dir, { recursive: true, force: true });
+        await promises_.mkdir(external_node_path_.join(dir, 'blobs'), { recursive: true });
         const layers = {};
         for (const l of p.layers) {
             layers[l.key] = l.record;
             const dest = bundleBlob(p.id, l.record.digest);
-            if (!(await promises_namespaceObject.stat(dest).catch(() => undefined)))
+            if (!(await promises_.stat(dest).catch(() => undefined)))
                 await linkOrCopy(stagingFile(l.record.digest), dest);
         }
         const doc = { schema: BUNDLE_SCHEMA, id: p.id, layers };
-        await promises_namespaceObject.writeFile(external_node_path_namespaceObject.join(dir, 'layers.json'), `${JSON.stringify(doc)}\n`);
+        await promises_.writeFile(external_node_path_.join(dir, 'layers.json'), `${JSON.stringify(doc)}\n`);
         return dir;
     }
     async function flush() {
@@ -97244,10 +97333,10 @@ function backend_actionsCache(opts) {
         if (added.length || dropped || stale) {
             const next = nextIndex({ previous: index, keep, added, used: usedBundles, now: now() });
             const dir = indexDir(root);
-            await promises_namespaceObject.rm(dir, { recursive: true, force: true });
-            await promises_namespaceObject.mkdir(dir, { recursive: true });
+            await promises_.rm(dir, { recursive: true, force: true });
+            await promises_.mkdir(dir, { recursive: true });
             const body = `${JSON.stringify(next)}\n`;
-            await promises_namespaceObject.writeFile(external_node_path_namespaceObject.join(dir, 'index.json'), body);
+            await promises_.writeFile(external_node_path_.join(dir, 'index.json'), body);
             const key = indexKey(base, now(), body);
             const outcome = stopped ? { status: 'failed', reason: stopped } : await calls.save(dir, key, false);
             if (outcome.status === 'saved') {
@@ -97271,8 +97360,8 @@ function backend_actionsCache(opts) {
     }
     // Inside the job's working directory (RUNNER_TEMP by default, emptied after each job).
     const scratchDir = async () => {
-        const dir = external_node_path_namespaceObject.join(root, 'scratch');
-        await promises_namespaceObject.mkdir(dir, { recursive: true });
+        const dir = external_node_path_.join(root, 'scratch');
+        await promises_.mkdir(dir, { recursive: true });
         return dir;
     };
     return { kind: 'actions', lookup, put, flush, scratchDir, stats: () => tracker.stats() };
@@ -97366,6 +97455,9 @@ const Input = {
     CacheKeyPrefix: 'cache-key-prefix',
     CacheBudget: 'cache-budget',
     Kvm: 'kvm',
+    Sbom: 'sbom',
+    Provenance: 'provenance',
+    Attestations: 'attestations',
 };
 const Output = {
     ImageTag: 'imageTag',
@@ -97377,6 +97469,9 @@ const Output = {
     ArtifactName: 'artifact-name',
     Pushed: 'pushed',
     Layers: 'layers',
+    Sbom: 'sbom',
+    SbomCyclonedx: 'sbom-cyclonedx',
+    Provenance: 'provenance',
 };
 /** What the main step leaves for the post step (core.saveState / getState). */
 const State = {
@@ -97400,15 +97495,18 @@ const NIX_MISSING = 'Nix is not installed on this runner: add `- uses: cachix/in
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Xo: () => (/* binding */ formatSeconds),
 /* harmony export */   nq: () => (/* binding */ ActionLog),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */   z3: () => (/* reexport safe */ _util_log_js__WEBPACK_IMPORTED_MODULE_1__.z3)
 /* harmony export */ });
 /* unused harmony export formatRate */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _util_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(336);
 // The engine's Logger on the runner: info/debug lines, warnings as annotations, phases as
 // core.group sections. The runner shows no nested groups, so a phase inside a phase is a
 // plain line. Each top-level phase is timed (for the job summary), and a phase that
 // names a byte counter reports progress (bytes and bytes/s) every `progressMs` while it
 // runs, and once at its end.
+
+
 
 class ActionLog {
     phases = [];
@@ -97463,7 +97561,7 @@ class ActionLog {
         const report = (prefix) => {
             const n = bytes();
             if (n !== undefined)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${prefix}${formatBytes(n)} in ${formatSeconds(performance.now() - start)} (${formatRate(n, performance.now() - start)})`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${prefix}${(0,_util_log_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(n)} in ${formatSeconds(performance.now() - start)} (${formatRate(n, performance.now() - start)})`);
         };
         const timer = setInterval(() => report('… '), this.progressMs);
         timer.unref();
@@ -97481,23 +97579,11 @@ class ActionLog {
         return this.group(title, fn);
     }
 }
-function formatBytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n / 1024;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
 function formatSeconds(ms) {
     return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 function formatRate(bytes, ms) {
-    return `${formatBytes(Math.round(bytes / Math.max(ms / 1000, 0.001)))}/s`;
+    return `${(0,_util_log_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z3)(Math.round(bytes / Math.max(ms / 1000, 0.001)))}/s`;
 }
 
 
@@ -97507,9 +97593,9 @@ function formatRate(bytes, ms) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7356);
+/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3347);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2988);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9455);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7455);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2287);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8962);
 // The action's post step: saves the layers main built to the Actions cache, from the
@@ -97534,29 +97620,101 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9455:
+/***/ 7455:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a2: () => (/* binding */ runPost)
-/* harmony export */ });
-/* unused harmony exports failureMessage, run */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3895);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a2: () => (/* binding */ runPost)
+});
+
+// UNUSED EXPORTS: failureMessage, run
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var lib_core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./lib/action/constants.js
+var constants = __nccwpck_require__(3895);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/util/cleanup.js
+// What a signal must not leave behind. A `finally` does not run when SIGINT or SIGTERM
+// ends the process (Node's default is to die at once), so outputs being written
+// (`.NAME.PID.partial`) and work directories register here while they exist, and the
+// entries install a handler that removes them, says one line and exits as a signal would.
+
+
+
+const pending = new Set();
+/** Removes `file` (or directory) if a signal ends the process before `forget` is called. */
+function removeOnSignal(file) {
+    pending.add(file);
+    return () => void pending.delete(file);
+}
+/** A fresh directory under `parent`, removed on a signal until removeTempDir removes it. */
+async function makeTempDir(parent, prefix) {
+    const dir = await fsp.mkdtemp(path.join(parent, prefix));
+    pending.add(dir);
+    return dir;
+}
+async function removeTempDir(dir) {
+    await fsp.rm(dir, { recursive: true, force: true });
+    pending.delete(dir);
+}
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+/** On SIGINT/SIGTERM/SIGHUP: remove what is registered, let `say` report it (one line), exit 128+n. */
+function cleanup_cleanUpOnSignals(say) {
+    for (const [signal, n] of Object.entries(SIGNALS)) {
+        process.once(signal, () => {
+            for (const p of pending) {
+                try {
+                    fs.rmSync(p, { recursive: true, force: true });
+                }
+                catch {
+                    // Read-only directories (store modes) inside a work directory: made writable first.
+                    unlockSync(p);
+                    fs.rmSync(p, { recursive: true, force: true });
+                }
+            }
+            say(signal);
+            process.exit(128 + n);
+        });
+    }
+}
+function unlockSync(dir) {
+    try {
+        fs.chmodSync(dir, 0o700);
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+            if (e.isDirectory())
+                unlockSync(path.join(dir, e.name));
+    }
+    catch {
+        // Not a directory, or gone.
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/action/run.js
 // The one place an error becomes a failed step: its message (which names the input or
 // attribute at fault: "attribute 'maxLayers': ...", "input 'push': ...") is the error
 // annotation, and the step exits 1. The post step's wrapper only warns: it saves the
 // cache, and a failed save must not fail a job whose image was delivered.
 
 
+
 function failureMessage(err) {
     if (!(err instanceof Error))
         return String(err);
     if (err.name === 'NixNotFoundError')
-        return _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .NIX_MISSING */ .Z3;
+        return constants/* NIX_MISSING */.Z3;
     return err.message;
 }
 async function run(step) {
+    // A cancelled job (SIGINT, then SIGTERM): partial archives and work directories go, one error line.
+    cleanUpOnSignals((signal) => core.error(`stopped by ${signal}; partial output and temporary files removed`));
     try {
         await step();
     }
@@ -97571,7 +97729,7 @@ async function runPost(step) {
         await step();
     }
     catch (err) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`post step: ${failureMessage(err)}`);
+        lib_core/* warning */.$e(`post step: ${failureMessage(err)}`);
     }
 }
 
@@ -97708,6 +97866,14 @@ function buildSummary(report, ctx) {
     const hits = report.layers.filter((l) => l.cached).length;
     s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
     s.addTable(rows);
+    if (report.sbom) {
+        const sb = report.sbom;
+        const files = [sb.spdx && `SPDX ${code(sb.spdx)}`, sb.cyclonedx && `CycloneDX ${code(sb.cyclonedx)}`, sb.provenance && `provenance ${code(sb.provenance)}`].filter(Boolean);
+        s.addHeading(`Bill of materials (${sb.packages} store paths)`, 4);
+        s.addRaw(`<p>${files.join('<br>')}</p>`, true);
+        if (sb.largest.length)
+            s.addTable([[th('Largest store paths'), th('NAR size')], ...sb.largest.map((l) => [`<span title="${esc(l.path)}">${code(shortPath(l.path))}</span>`, formatBytes(l.narSize)])]);
+    }
     const moved = bytesMoved(report, ctx);
     if (moved.length) {
         const total = moved.reduce((n, m) => n + m.bytes, 0);
@@ -97751,6 +97917,54 @@ async function writeCacheSaveSummary(report, ms) {
     finally {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer();
     }
+}
+
+
+/***/ }),
+
+/***/ 336:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   qq: () => (/* binding */ silentLogger),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony export stderrLogger */
+// The engine reports through this interface and never through @actions/core or
+// console directly, so the CLI, the action and the tests drive it unchanged.
+/** Logs to stderr: stdout is kept for data (archives, --json). */
+function stderrLogger(verbose = false) {
+    return {
+        info: (m) => process.stderr.write(`${m}\n`),
+        warn: (m) => process.stderr.write(`warning: ${m}\n`),
+        debug: (m) => {
+            if (verbose)
+                process.stderr.write(`debug: ${m}\n`);
+        },
+        group: async (title, fn) => {
+            if (verbose)
+                process.stderr.write(`== ${title}\n`);
+            return fn();
+        },
+    };
+}
+const silentLogger = {
+    info: () => { },
+    warn: () => { },
+    debug: () => { },
+    group: (_t, fn) => fn(),
+};
+function formatBytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n / 1024;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
 

@@ -20,6 +20,9 @@ export const Input = {
   CacheKeyPrefix: 'cache-key-prefix',
   CacheBudget: 'cache-budget',
   Kvm: 'kvm',
+  Sbom: 'sbom',
+  Provenance: 'provenance',
+  Attestations: 'attestations',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -33,6 +36,9 @@ export const Output = {
   ArtifactName: 'artifact-name',
   Pushed: 'pushed',
   Layers: 'layers',
+  Sbom: 'sbom',
+  SbomCyclonedx: 'sbom-cyclonedx',
+  Provenance: 'provenance',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 

@@ -20,6 +20,7 @@ import { InputError, type ActionInputs } from './inputs.ts';
 import { formatBytes, formatRate, formatSeconds, type ActionLog } from './log.ts';
 import type { RegistryAccess } from './registryAuth.ts';
 import { bytesPushed, fromBuild, repositoryOf, type StepReport } from './report.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 
 /** A file name from an image name (`ghcr.io/org/app` → `ghcr.io-org-app`). */
 const fileNameOf = (name: string) => name.replace(/[/:]/g, '-');
@@ -39,11 +40,12 @@ export async function checkOutDir(out: string): Promise<void> {
   } catch {
     throw new InputError(Input.Out, `directory ${dir} does not exist or is not writable`);
   }
+  if ((await fsp.stat(out).catch(() => undefined))?.isDirectory()) throw new InputError(Input.Out, `${out} is a directory; give a file name`);
 }
 
 function pushRequest(inputs: ActionInputs, access: RegistryAccess) {
   if (inputs.push.length === 0) return undefined;
-  return { refs: inputs.push, settings: { tlsVerify: inputs.tlsVerify, format: inputs.format, ...(access.auth ? { auth: access.auth } : {}), env: access.env } };
+  return { refs: inputs.push, settings: { tlsVerify: inputs.tlsVerify, format: inputs.format, ...(access.auth ? { auth: access.auth } : {}), env: access.env, attestMode: inputs.attestations } };
 }
 
 /** Builds, pulls or finds the image, and delivers it to the file, Docker and registries. */
@@ -57,7 +59,8 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
     // src/functions/deliver.ts writes `.<name>.<pid>.partial` beside the archive and renames it when complete.
     const partial = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
     log.countBytes(/^Writing /, () => () => sizeOf(partial) ?? sizeOf(out));
-    const r = await build({ spec, out, load: inputs.load, push: pushRequest(inputs, access), cache, kvm: ctx.kvm, tmpDir: tmpRoot, log });
+    const attest = inputs.sbom || inputs.provenance !== 'false' ? { sbom: inputs.sbom, provenance: inputs.provenance, dir: path.dirname(out), base: path.basename(out).replace(/\.tar(\.gz|\.zst)?$/, ''), env, sourceDir: env.GITHUB_WORKSPACE || process.cwd() } : undefined;
+    const r = await build({ spec, out, load: inputs.load, push: pushRequest(inputs, access), cache, kvm: ctx.kvm, tmpDir: tmpRoot, log, attest });
     return fromBuild(r);
   }
   if (target.kind === 'merge') {
@@ -66,14 +69,14 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
   }
   if (target.kind === 'export') {
     const out = path.resolve(inputs.out ?? path.join(tmpRoot, await exportImageName(target.spec)));
-    const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'nix-docker-'));
+    const workDir = await makeTempDir(tmpRoot, 'nix-docker-');
     try {
       return fromExport(await exportImage(target.spec, { out, workDir, log }));
     } finally {
-      await fsp.rm(workDir, { recursive: true, force: true });
+      await removeTempDir(workDir);
     }
   }
-  const workDir = await fsp.mkdtemp(path.join(tmpRoot, 'nix-docker-'));
+  const workDir = await makeTempDir(tmpRoot, 'nix-docker-');
   try {
     const delivery = { load: inputs.load, push: pushRequest(inputs, access), cache, workDir, log };
     if (target.kind === 'pull') {
@@ -84,7 +87,7 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
     const resolved = await resolveImageInput(target.item, { out: inputs.out, tmpRoot, log, env });
     return await deliverArchive(resolved.archive, { ...delivery, function: 'image' });
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
 }
 

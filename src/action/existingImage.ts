@@ -23,7 +23,7 @@ import { loadBaseImage } from '../image/baseImage.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { DEFAULT_STORE_DIR, parseInstallable, realiseDetailed } from '../nix/index.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
-import { digestOf, memberCompression, pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
 import type { Logger } from '../util/log.ts';
 import { Input } from './constants.ts';
 import { InputError } from './inputs.ts';
@@ -205,12 +205,11 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     for (const [i, l] of img.layers.entries()) {
       const chunks = fileRange(l.file, l.offset, l.size);
       const layer: PushLayer = { member: l.member, size: l.size, chunks, diffId: l.diffId, paths: [l.member] };
-      const compression = await memberCompression(l.file, l.offset, l.size);
       const hit = hits.get(archiveLayerKey(l.diffId));
-      if (compression !== 'none') {
-        // Compressed in the archive already: pushed as it is, under its own digest.
-        const digest = await digestOf(chunks());
-        layer.blob = { digest, size: l.size, compression, open: chunks };
+      if (l.compression !== 'none' && l.blobDigest) {
+        // Compressed in the archive already (and checked against its diff_id): pushed as it is, under its own digest.
+        const digest = l.blobDigest;
+        layer.blob = { digest, size: l.size, compression: l.compression, open: chunks };
         layers[i] = { ...layers[i]!, digest, compressedSize: l.size };
       } else if (hit) {
         const blob = cachedBlob(hit);

@@ -4,7 +4,7 @@
 // own inputs are kebab-case and their errors say "input 'push': ...". Everything is
 // checked here, before anything is built, pulled or written.
 
-import { parsePushRefs } from '../sinks/push.ts';
+import { ATTEST_MODES, parsePushRefs, type AttestMode } from '../sinks/push.ts';
 import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../cache/actions/index.ts';
 import { parseSize } from '../cache/index.ts';
 import { resolvePullImageSpec, type PullImageSpec } from '../functions/pullImage.ts';
@@ -12,6 +12,7 @@ import type { MergeImagesSpec } from '../functions/mergeImages.ts';
 import type { ExportImageSpec } from '../functions/exportImage.ts';
 import { FUNCTIONS, functionName, isBuildImageSpec, parseSpec, type FunctionName, type ImageSpec, type RawAttributes } from '../spec/index.ts';
 import { FORMATS, Input, KVM_MODES, type KvmInput } from './constants.ts';
+import { parseProvenanceMode, type ProvenanceMode } from '../provenance/index.ts';
 
 /** A bad action-only input: the message names it, in one line. */
 export class InputError extends Error {
@@ -49,6 +50,10 @@ export interface ActionInputs {
   format: (typeof FORMATS)[number];
   cache: { enabled: boolean; prefix: string; budget: number };
   kvm: KvmInput;
+  /** SBOM files (SPDX, CycloneDX), attached to pushed images. */
+  sbom: boolean;
+  provenance: ProvenanceMode;
+  attestations: AttestMode;
 }
 
 /** Reads one input the way @actions/core does: INPUT_<NAME upper-cased, spaces as _>, trimmed. */
@@ -235,6 +240,13 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   if (target.kind === 'export' && push.length > 0) throw new InputError(Input.Push, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
   if (target.kind === 'export' && booleanInput(read, Input.Load, false)) throw new InputError(Input.Load, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
 
+  const sbom = booleanInput(read, Input.Sbom, false);
+  const provenance = parseProvenanceMode(read(Input.Provenance));
+  if (!provenance) throw new InputError(Input.Provenance, `expected false, min or max, got '${read(Input.Provenance)}'`);
+  // The documents come from the closure this step builds; other images have none here.
+  if (target.kind !== 'build' && sbom) throw new InputError(Input.Sbom, 'only for images this step builds (from their Nix closure)');
+  if (target.kind !== 'build' && provenance !== 'false') throw new InputError(Input.Provenance, 'only for images this step builds');
+
   const username = read(Input.RegistryUsername);
   // The password is not trimmed: a secret is used exactly as given (a trailing newline excepted).
   const password = (env[inputVariable(Input.RegistryPassword)] ?? '').replace(/\r?\n$/, '');
@@ -264,6 +276,9 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
     format: oneOf(read, Input.Format, FORMATS, 'auto'),
     cache: { enabled: booleanInput(read, Input.Cache, true), prefix, budget },
     kvm: oneOf(read, Input.Kvm, KVM_MODES, 'auto'),
+    sbom,
+    provenance,
+    attestations: oneOf(read, Input.Attestations, ATTEST_MODES, 'index'),
   };
 }
 

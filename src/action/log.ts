@@ -5,7 +5,9 @@
 // runs, and once at its end.
 
 import * as core from '@actions/core';
-import type { Logger } from '../util/log.ts';
+import { formatBytes, type Logger } from '../util/log.ts';
+
+export { formatBytes };
 
 export interface Phase {
   title: string;
@@ -86,18 +88,6 @@ export class ActionLog implements Logger {
   phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
     return this.group(title, fn);
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
 export function formatSeconds(ms: number): string {

@@ -27,6 +27,9 @@ function setOutputs(report: StepReport): void {
   core.setOutput(Output.Archive, report.archive ?? '');
   core.setOutput(Output.Pushed, JSON.stringify(pushedOutput(report)));
   core.setOutput(Output.Layers, JSON.stringify(layersOutput(report)));
+  if (report.sbom?.spdx) core.setOutput(Output.Sbom, report.sbom.spdx);
+  if (report.sbom?.cyclonedx) core.setOutput(Output.SbomCyclonedx, report.sbom.cyclonedx);
+  if (report.sbom?.provenance) core.setOutput(Output.Provenance, report.sbom.provenance);
 }
 
 async function main(): Promise<void> {

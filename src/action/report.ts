@@ -4,6 +4,7 @@
 import type { BuildReport } from '../functions/build.ts';
 import type { PushedImage } from '../sinks/push.ts';
 import type { ArtifactUpload } from '../sinks/artifact.ts';
+import type { SbomReport } from '../sbom/index.ts';
 
 export interface LayerOut {
   diffId: string;
@@ -32,6 +33,8 @@ export interface StepReport {
   /** Layers whose bytes this run produced; the rest came from the cache. */
   produced: number;
   artifact?: ArtifactUpload;
+  /** SBOM and provenance files (built images, when asked). */
+  sbom?: SbomReport;
 }
 
 export function fromBuild(r: BuildReport): StepReport {
@@ -53,6 +56,7 @@ export function fromBuild(r: BuildReport): StepReport {
     loaded: r.loaded,
     pushed: r.pushed,
     produced: r.produced,
+    ...(r.sbom ? { sbom: r.sbom } : {}),
   };
 }
 
@@ -87,7 +91,17 @@ export function layersOutput(report: StepReport): unknown[] {
 
 /** The `pushed` output: what each reference given now points at. */
 export function pushedOutput(report: StepReport): unknown[] {
-  return report.pushed.map((p) => ({ ref: p.ref, reference: p.reference, digest: p.digest, tags: p.tags, uploaded: p.uploaded, skipped: p.skipped, mounted: p.mounted }));
+  return report.pushed.map((p) => ({
+    ref: p.ref,
+    reference: p.reference,
+    digest: p.digest,
+    // With attestations `digest` names the index; these the image and its attestation manifest.
+    ...(p.imageDigest ? { imageDigest: p.imageDigest, attestationDigest: p.attestationDigest } : {}),
+    tags: p.tags,
+    uploaded: p.uploaded,
+    skipped: p.skipped,
+    mounted: p.mounted,
+  }));
 }
 
 /** Bytes of blobs uploaded to registries (each repository counted). */

@@ -5,6 +5,7 @@
 
 import * as core from '@actions/core';
 import { NIX_MISSING } from './constants.ts';
+import { cleanUpOnSignals } from '../util/cleanup.ts';
 
 export function failureMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -13,6 +14,8 @@ export function failureMessage(err: unknown): string {
 }
 
 export async function run(step: () => Promise<void>): Promise<void> {
+  // A cancelled job (SIGINT, then SIGTERM): partial archives and work directories go, one error line.
+  cleanUpOnSignals((signal) => core.error(`stopped by ${signal}; partial output and temporary files removed`));
   try {
     await step();
   } catch (err) {

@@ -77,6 +77,14 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
   s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
   s.addTable(rows);
 
+  if (report.sbom) {
+    const sb = report.sbom;
+    const files = [sb.spdx && `SPDX ${code(sb.spdx)}`, sb.cyclonedx && `CycloneDX ${code(sb.cyclonedx)}`, sb.provenance && `provenance ${code(sb.provenance)}`].filter(Boolean);
+    s.addHeading(`Bill of materials (${sb.packages} store paths)`, 4);
+    s.addRaw(`<p>${files.join('<br>')}</p>`, true);
+    if (sb.largest.length) s.addTable([[th('Largest store paths'), th('NAR size')], ...sb.largest.map((l) => [`<span title="${esc(l.path)}">${code(shortPath(l.path))}</span>`, formatBytes(l.narSize)])]);
+  }
+
   const moved = bytesMoved(report, ctx);
   if (moved.length) {
     const total = moved.reduce((n, m) => n + m.bytes, 0);

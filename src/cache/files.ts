@@ -72,7 +72,7 @@ export async function blobProblem(file: string, record: LayerRecord, mode: 'dige
   }
   try {
     if (mode === 'full') {
-      // decompressStream decodes a multi-frame zstd blob frame by frame, as Node's decoder needs.
+      // decompressStream cuts a multi-frame zstd blob at its frame ends, as Node's decoder needs.
       for await (const chunk of decompressStream(read(), record.compressor)) {
         inner.update(chunk);
         innerBytes += chunk.byteLength;

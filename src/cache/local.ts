@@ -64,6 +64,9 @@ interface Listed {
   mtimeMs: number;
 }
 
+/** Removes a cache entry whatever took its place (a directory too), so the cache heals. */
+const HEAL = { recursive: true, force: true } as const;
+
 export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerCache {
   const log = opts.log ?? silentLogger;
   const tracker = new Tracker(opts.onEvent);
@@ -80,7 +83,18 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
   const tmpFor = (file: string) => path.join(tmpDir, path.basename(tempBeside(file)));
   const putThisRun = new Map<string, LayerRecord>();
   let ready: Promise<void> | undefined;
-  const ensureDirs = () => (ready ??= Promise.all([blobsDir, recordsDir, tmpDir].map((d) => fsp.mkdir(d, { recursive: true }))).then(() => {}));
+  // A cache directory that cannot be made (read-only: Node's recursive mkdir then says
+  // ENOENT) is said once; lookups, puts and the budget then pass over it quietly.
+  let unusable: unknown;
+  const ensureDirs = () =>
+    (ready ??= Promise.all([blobsDir, recordsDir, tmpDir].map((d) => fsp.mkdir(d, { recursive: true }))).then(
+      () => {},
+      (err: unknown) => {
+        unusable = err;
+        log.warn(`layer cache: cannot use ${dir} (${(err as Error).message}; read-only?); layers are neither reused nor kept this run`);
+        throw err;
+      },
+    ));
 
   const touch = async (file: string) => {
     const t = now();
@@ -103,7 +117,7 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
     const problem = stored.schema !== SCHEMA ? 'unknown schema' : stored.key !== key ? 'record of another key' : recordProblem(stored);
     if (problem) {
       log.warn(`layer cache: discarding the record of layer ${short(key)} (${problem}); the layer will be rebuilt`);
-      await fsp.rm(file, { force: true });
+      await fsp.rm(file, HEAL);
       tracker.emit({ type: 'corrupt', key, digest: String(stored.digest ?? ''), reason: problem });
       tracker.emit({ type: 'miss', key, reason: 'corrupt' });
       return undefined;
@@ -115,13 +129,13 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
     const bad = unchanged ? undefined : await blobProblem(blob, record, opts.verify);
     if (bad === 'blob missing') {
       // Evicted by another process between its record and its blob, or never written whole.
-      await fsp.rm(file, { force: true });
+      await fsp.rm(file, HEAL);
       tracker.emit({ type: 'miss', key, reason: 'absent' });
       return undefined;
     }
     if (bad) {
       log.warn(`layer cache: discarding the cached blob of layer ${short(key)} (${bad}); the layer will be rebuilt`);
-      await Promise.all([fsp.rm(file, { force: true }), fsp.rm(blob, { force: true })]);
+      await Promise.all([fsp.rm(file, HEAL), fsp.rm(blob, HEAL)]);
       tracker.emit({ type: 'corrupt', key, digest: record.digest, reason: bad });
       tracker.emit({ type: 'miss', key, reason: 'corrupt' });
       return undefined;
@@ -204,6 +218,7 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
     }
   }
 
+  const failedPuts = new Set<string>();
   return {
     kind: 'local',
     async lookup(keys) {
@@ -217,7 +232,7 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
         });
       } catch (err) {
         // An unreadable cache costs a rebuild, never the build.
-        log.warn(`layer cache: reading ${dir} failed (${(err as Error).message}); the rest will be built`);
+        if (err !== unusable) log.warn(`layer cache: reading ${dir} failed (${(err as Error).message}); the rest will be built`);
         for (const key of unique) if (!out.has(key)) tracker.emit({ type: 'miss', key, reason: 'unavailable' });
       }
       return out;
@@ -231,6 +246,7 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
         const blob = blobFile(record.digest);
         const st = await fsp.stat(blob).catch(() => undefined);
         const present = st?.isFile() === true && st.size === record.compressedSize;
+        if (st?.isDirectory()) await fsp.rm(blob, HEAL);
         if (present) await touch(blob);
         else {
           await storeBlob(layer, blob, tmpFor(blob));
@@ -243,7 +259,12 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
         putThisRun.set(key, record);
         tracker.emit({ type: 'put', key, digest: record.digest, bytes: record.compressedSize });
       } catch (err) {
-        log.warn(`layer cache: could not store layer ${short(key)}: ${(err as Error).message}`);
+        // A read-only or full cache fails every put with the same system error: said once, then only in debug.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (err === unusable || (code && failedPuts.has(code))) log.debug(`layer cache: could not store layer ${short(key)}: ${(err as Error).message}`);
+        else if (code) log.warn(`layer cache: could not store layer ${short(key)} in ${dir} (${(err as Error).message}); layers this run makes are not kept`);
+        else log.warn(`layer cache: could not store layer ${short(key)}: ${(err as Error).message}`);
+        if (code) failedPuts.add(code);
       }
     },
     async flush(): Promise<SaveReport> {
@@ -258,7 +279,7 @@ export function localDirCache(dir: string, opts: LocalCacheOptions = {}): LayerC
         report.evicted = await evict();
         await collect();
       } catch (err) {
-        log.warn(`layer cache: could not apply the budget to ${dir}: ${(err as Error).message}`);
+        if (err !== unusable) log.warn(`layer cache: could not apply the budget to ${dir}: ${(err as Error).message}`);
       }
       return report;
     },

@@ -4,6 +4,8 @@
 
 import { FUNCTIONS, type FunctionName, type RawAttributes } from '../spec/index.ts';
 import { UsageError } from '../spec/errors.ts';
+import { parseProvenanceMode, type ProvenanceMode } from '../provenance/index.ts';
+import { ATTEST_MODES, type AttestMode } from '../sinks/push.ts';
 
 export interface CliOptions {
   out?: string;
@@ -24,15 +26,38 @@ export interface CliOptions {
   cache: boolean;
   cacheDir?: string;
   cacheBudget?: string;
+  /** Write an SBOM (SPDX 2.3 and CycloneDX 1.6) and attach it to pushed images. */
+  sbom: boolean;
+  /** SLSA provenance: false, min or max. */
+  provenance: ProvenanceMode;
+  /** How attestations go with pushed images: an index (BuildKit's layout) or OCI referrers. */
+  attestations: AttestMode;
+  /** Target platforms (`linux/amd64,linux/arm64`): one image index (src/functions/platforms.ts). */
+  platforms?: string;
+  /** With --platforms: push the index by digest only, for a later `manifest` merge (matrix jobs). */
+  pushByDigest: boolean;
 }
 
-const CLI_VALUE_FLAGS = new Set(['out', 'spec', 'work-dir', 'push', 'registry-username', 'format', 'cache-dir', 'cache-budget']);
-const CLI_BOOL_FLAGS = new Set(['load', 'json', 'verbose', 'help', 'tls-verify', 'registry-password-stdin', 'cache']);
+export const CLI_VALUE_FLAGS = new Set(['out', 'spec', 'work-dir', 'push', 'registry-username', 'format', 'cache-dir', 'cache-budget', 'provenance', 'attestations', 'platforms']);
+export const CLI_BOOL_FLAGS = new Set(['load', 'json', 'verbose', 'help', 'tls-verify', 'registry-password-stdin', 'cache', 'sbom', 'push-by-digest']);
+
+/**
+ * How many arguments a CLI option at `argv[i]` takes with it (0 or 1), by the rules
+ * parseArgs applies: a value flag takes the next unless it has `=VALUE`; a boolean flag
+ * takes a following `true`/`false`. Subcommands that also take positional arguments
+ * (`push ARCHIVE REF`) split them off with this, so flags read the same everywhere.
+ */
+export function optionArity(argv: readonly string[], i: number): number {
+  const m = /^--([^=]+)(=)?/.exec(argv[i] ?? '');
+  if (!m || m[2]) return 0;
+  if (CLI_VALUE_FLAGS.has(m[1]!)) return 1;
+  return CLI_BOOL_FLAGS.has(m[1]!) && /^(true|false)$/.test(argv[i + 1] ?? '') ? 1 : 0;
+}
 
 const camel = (flag: string): string => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 export function defaultCliOptions(): CliOptions {
-  return { load: false, json: false, verbose: false, help: false, push: [], tlsVerify: true, registryPasswordStdin: false, format: 'auto', cache: true };
+  return { load: false, json: false, verbose: false, help: false, push: [], tlsVerify: true, registryPasswordStdin: false, format: 'auto', cache: true, sbom: false, provenance: 'false', attestations: 'index', pushByDigest: false };
 }
 
 export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptions; raw: RawAttributes } {
@@ -65,8 +90,10 @@ export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptio
       continue;
     }
     if (CLI_BOOL_FLAGS.has(key)) {
-      if (value === undefined && /^(true|false)$/.test(argv[i + 1] ?? '')) value = argv[++i];
-      if (value !== undefined && !/^(true|false)$/.test(value)) throw new UsageError(`--${key} takes true or false`);
+      // A word after a boolean flag is its value (and must be true or false), never an argument of its own.
+      const next = argv[i + 1];
+      if (value === undefined && next !== undefined && !next.startsWith('-')) value = argv[++i];
+      if (value !== undefined && !/^(true|false)$/.test(value)) throw new UsageError(`--${key} takes true or false, not '${value}'`);
       (options as unknown as Record<string, boolean>)[camel(key)] = value !== 'false';
       continue;
     }
@@ -76,13 +103,20 @@ export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptio
       else if (key === 'format') {
         if (v !== 'auto' && v !== 'docker' && v !== 'oci') throw new UsageError(`--format takes auto, docker or oci, not '${v}'`);
         options.format = v;
+      } else if (key === 'provenance') {
+        const mode = parseProvenanceMode(v);
+        if (!mode) throw new UsageError(`--provenance takes false, min or max, not '${v}'`);
+        options.provenance = mode;
+      } else if (key === 'attestations') {
+        if (!(ATTEST_MODES as readonly string[]).includes(v)) throw new UsageError(`--attestations takes index or referrers, not '${v}'`);
+        options.attestations = v as AttestMode;
       } else (options as unknown as Record<string, string>)[camel(key)] = v;
       continue;
     }
     // An attribute; unknown names are reported by the spec parser, which lists the known ones.
     if (table[key]?.kind.type === 'bool' && value === undefined) {
       const next = argv[i + 1];
-      value = next !== undefined && /^(true|false|True|False|TRUE|FALSE)$/.test(next) ? (i++, next) : 'true';
+      value = next !== undefined && !next.startsWith('-') ? (i++, next) : 'true';
     }
     const text = takeValue();
     const prev = raw.get(key);

@@ -27,6 +27,12 @@ Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
   --registry-username U     with --registry-password-stdin or NIX_DOCKER_REGISTRY_PASSWORD
                 (otherwise credentials come from the Docker config, as docker login left them)
   --format oci  push an OCI manifest (zstd layers always do)
+  --sbom        write <out>.spdx.json (SPDX 2.3) and <out>.cdx.json (CycloneDX 1.6) of the image's
+                store paths, and attach the SPDX SBOM to pushed images (as BuildKit does)
+  --provenance min|max      write <out>.provenance.json (SLSA v1) and attach it to pushed images;
+                max lists every store path with its narHash
+  --attestations referrers  attach them as OCI 1.1 referrers of the image (subject; the
+                referrers tag where the registry has no referrers API) instead of an index
   --cache-dir D / --no-cache / --cache-budget 8G   the layer cache (default $XDG_CACHE_HOME/nix-docker)
   --work-dir D  where temporary files go (default: the system temp dir)
   -v            verbose

@@ -4,15 +4,18 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, type CliOptions } from './args.ts';
+import { optionArity, parseArgs, type CliOptions } from './args.ts';
 import { usage, functionHelp } from './help.ts';
 import { FUNCTIONS, functionName, isNixShellImageSpec, parseSpec, readSpecFile, UsageError, type RawAttributes } from '../spec/index.ts';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { parsePushRefs } from '../sinks/push.ts';
+import { cliPlatforms, runPlatformsCli } from './platforms.ts';
+import type { AttestationSettings } from '../sbom/index.ts';
 import { defaultLocalCacheDir, localDirCache, parseSize } from '../cache/index.ts';
 import { stderrLogger } from '../util/log.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 import { pullImage, type PullImageSpec } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeImagesSpec } from '../functions/mergeImages.ts';
 import { exportImage, exportImageName, type ExportImageSpec } from '../functions/exportImage.ts';
@@ -64,9 +67,12 @@ async function run(argv: string[]): Promise<number> {
   const raw: RawAttributes = options.spec ? readSpecFile(options.spec) : new Map();
   for (const [k, v] of flags) raw.set(k, v);
   const spec = parseSpec(fn, raw);
+  checkAttestFlags(fn, options);
   if (fn === 'pullImage') return pull(spec as unknown as PullImageSpec, options);
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
   if (fn === 'exportImage') return exportFilesystem(spec as unknown as ExportImageSpec, options);
+  const platforms = cliPlatforms(fn, options);
+  if (platforms) return runPlatformsCli(fn, spec, platforms, options, { registryAuth, checkWritableDir });
 
   const streams = fn === 'streamLayeredImage' || fn === 'streamNixShellImage';
   const toStdout = streams && !options.out && !options.load && options.push.length === 0;
@@ -82,21 +88,38 @@ async function run(argv: string[]): Promise<number> {
   parsePushRefs(pushRefs, '--push');
   const log = stderrLogger(options.verbose);
   const auth = await registryAuth(options);
-  const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: parseSize(options.cacheBudget) } : {}) }) : undefined;
+  const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: cacheBudget(options.cacheBudget) } : {}) }) : undefined;
   const report = await build({
     spec,
     out,
     stdout: toStdout ? process.stdout : undefined,
     load: options.load,
-    push: pushRefs.length ? { refs: pushRefs, settings: { tlsVerify: options.tlsVerify, format: options.format, auth, env: process.env } } : undefined,
+    push: pushRefs.length ? { refs: pushRefs, settings: { tlsVerify: options.tlsVerify, format: options.format, auth, env: process.env, attestMode: options.attestations } } : undefined,
     cache,
     tmpDir: options.workDir ?? os.tmpdir(),
     log,
+    attest: attestFiles(options, out, spec.name ?? 'image'),
   });
   await cache?.flush();
   if (options.json) process.stdout.write(`${JSON.stringify({ ...report, cache: cache?.stats() }, null, 2)}\n`);
   else if (out) log.info(`Wrote ${report.image} to ${report.archive}`);
   return 0;
+}
+
+/** --sbom/--provenance come from the closure of an image built here, one platform at a time: refused elsewhere rather than ignored. */
+function checkAttestFlags(fn: string, options: CliOptions): void {
+  if (!options.sbom && options.provenance === 'false') return;
+  const flag = options.sbom ? '--sbom' : '--provenance';
+  if (fn === 'pullImage' || fn === 'mergeImages' || fn === 'exportImage') throw new UsageError(`${flag}: only for images built here from a Nix closure, not ${fn}`);
+  if (options.platforms) throw new UsageError(`${flag}: not with --platforms (attestations are attached to single-platform pushes)`);
+}
+
+/** SBOM/provenance files go beside the archive (`<out without extension>.spdx.json`), else in the working directory. */
+function attestFiles(options: CliOptions, out: string | undefined, name: string): AttestationSettings | undefined {
+  if (!options.sbom && options.provenance === 'false') return undefined;
+  const dir = out ? path.dirname(out) : process.cwd();
+  const base = out ? path.basename(out).replace(/\.tar(\.gz|\.zst)?$/, '') : name;
+  return { sbom: options.sbom, provenance: options.provenance, dir, base, env: process.env, sourceDir: process.cwd() };
 }
 
 /** Registry credentials: --registry-username with the password on stdin or in NIX_DOCKER_REGISTRY_PASSWORD; else the Docker config. */
@@ -109,10 +132,11 @@ async function registryAuth(options: CliOptions): Promise<{ username: string; pa
 
 async function pull(spec: PullImageSpec, options: CliOptions): Promise<number> {
   const log = stderrLogger(options.verbose);
-  const result = await pullImage(spec, { log, out: options.out, env: process.env });
+  const auth = await registryAuth(options);
+  const result = await pullImage(spec, { log, out: options.out, env: process.env, ...(auth ? { auth } : {}) });
   if (options.load) for (const l of await dockerLoad(fs.createReadStream(result.archive))) log.info(`Loaded image: ${l}`);
   if (options.push.length) {
-    await pushArchive(result.archive, options.push, { compressor: 'gz', tlsVerify: options.tlsVerify, format: options.format, auth: await registryAuth(options), env: process.env, log });
+    await pushArchive(result.archive, options.push, { compressor: 'gz', tlsVerify: options.tlsVerify, format: options.format, auth, env: process.env, log });
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ function: 'pullImage', ...result }, null, 2)}\n`);
   else log.info(`Wrote ${result.imageName}:${result.imageTag} to ${result.archive}`);
@@ -139,13 +163,13 @@ async function exportFilesystem(spec: ExportImageSpec, options: CliOptions): Pro
   const out = options.out ?? (await exportImageName(spec));
   await checkWritableDir(out);
   const log = stderrLogger(options.verbose);
-  const workDir = await fsp.mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'nix-docker-'));
+  const workDir = await makeTempDir(options.workDir ?? os.tmpdir(), 'nix-docker-');
   try {
     const result = await exportImage(spec, { out, workDir, log });
     if (options.json) process.stdout.write(`${JSON.stringify({ function: 'exportImage', ...result }, null, 2)}\n`);
     else log.info(`Wrote the filesystem of ${spec.fromImage} (${result.members} entries) to ${result.archive}`);
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
   return 0;
 }
@@ -164,7 +188,11 @@ async function registryCommand(cmd: 'push' | 'manifest', argv: string[]): Promis
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v !== 'gz' && v !== 'zstd' && v !== 'none') throw new UsageError(`--compressor takes none, gz or zstd, not '${v}'`);
       compressor = v;
-    } else if (a.startsWith('-')) rest.push(a, ...(/^--(registry-username|format)$/.test(a) ? [argv[++i] ?? ''] : []));
+    } else if (a.startsWith('-')) {
+      const n = optionArity(argv, i);
+      rest.push(...argv.slice(i, i + 1 + n));
+      i += n;
+    }
     else positional.push(a);
   }
   const { options } = parseArgs('buildLayeredImage', rest);
@@ -197,7 +225,17 @@ async function checkWritableDir(out: string): Promise<void> {
   } catch {
     throw new UsageError(`--out ${out}: directory ${dir} does not exist or is not writable`);
   }
+  // Found now, not once the whole image is built (EISDIR at the rename).
+  if ((await fsp.stat(out).catch(() => undefined))?.isDirectory()) throw new UsageError(`--out ${out}: is a directory; give a file name`);
 }
 
 export type { CliOptions };
 export { FUNCTIONS };
+
+function cacheBudget(text: string): number {
+  try {
+    return parseSize(text);
+  } catch (err) {
+    throw new UsageError(`--cache-budget: ${(err as Error).message}`);
+  }
+}

@@ -3,35 +3,34 @@
 // over images already pushed, e.g. by a matrix of per-architecture jobs).
 
 import os from 'node:os';
-import fsp from 'node:fs/promises';
 import { loadBaseImage } from '../image/baseImage.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { openRegistry, parseReference, pushIndex, formatReference } from '../registry/index.ts';
-import { digestOf, memberCompression, parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
 import { UsageError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 
 /** Pushes the first image of a docker-archive; the config bytes are kept, so the image id is too. */
 export async function pushArchive(archive: string, refs: string[], settings: PushSettings): Promise<ReturnType<typeof pushToRegistries>> {
   if (refs.length === 0) throw new UsageError('push: give at least one image reference after the archive');
   parsePushRefs(refs, 'push');
-  const workDir = await fsp.mkdtemp(`${os.tmpdir()}/nix-docker-push-`);
+  const workDir = await makeTempDir(os.tmpdir(), 'nix-docker-push-');
   try {
     const base = await loadBaseImage(archive, { workDir, attribute: 'archive' });
     const layers: PushLayer[] = [];
     for (const l of base.layers) {
       const chunks = fileRange(l.file, l.offset, l.size);
-      const compression = await memberCompression(l.file, l.offset, l.size);
       const layer: PushLayer = { member: l.member, size: l.size, chunks, diffId: l.diffId, paths: [l.member] };
-      if (compression !== 'none') {
-        // Already compressed in the archive: pushed as it is, under its own digest.
-        layer.blob = { digest: await digestOf(chunks()), size: l.size, compression, open: chunks };
+      if (l.compression !== 'none' && l.blobDigest) {
+        // Already compressed in the archive (and checked against its diff_id): pushed as it is, under its own digest.
+        layer.blob = { digest: l.blobDigest, size: l.size, compression: l.compression, open: chunks };
       }
       layers.push(layer);
     }
     return await pushToRegistries({ layers, makeConfig: () => base.configBytes }, refs, settings);
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
 }
 

@@ -2,8 +2,6 @@
 // Docker, registries) → the report. The CLI and the action differ only in how they get
 // their options and show the result.
 
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
@@ -12,10 +10,13 @@ import { nixVersion, prefetchValidity, storeDir } from '../nix/index.ts';
 import { defaultCompressPool } from '../compress/pool.ts';
 import { defaultHashPool } from '../util/hashPool.ts';
 import type { Logger } from '../util/log.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 import { buildImagePassthru, isBuildImagePlan, layerFileFor, planBuildImage } from './buildImage.ts';
 import { deliver, type BuildResult, type DeliverOptions } from './deliver.ts';
+import type { AttestedImage } from '../sinks/push.ts';
 import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
 import { planNixShellImage } from './nixShellImage.ts';
+import { Attestor, type AttestationSettings, type SbomReport } from '../sbom/index.ts';
 
 export interface BuildRequest {
   spec: ImageSpec;
@@ -26,6 +27,8 @@ export interface BuildRequest {
   cache?: LayerCache;
   /** runAsRoot's VM: KVM or TCG (src/vm; default auto). */
   kvm?: KvmMode;
+  /** SBOM and provenance: files, and statements attached to pushed images. */
+  attest?: AttestationSettings;
   /** Where temporary files go; a fresh directory is made (and removed) under it. */
   tmpDir: string;
   log: Logger;
@@ -38,6 +41,8 @@ export interface BuildReport extends BuildResult {
   buildArgs?: unknown;
   layer?: string | null;
   passthru?: unknown;
+  /** The SBOM and provenance files, when asked. */
+  sbom?: SbomReport;
 }
 
 export async function build(req: BuildRequest): Promise<BuildReport> {
@@ -50,7 +55,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   nixVersion().catch(() => {});
   const lists = ['contents' in spec ? spec.contents : null, 'copyToRoot' in spec ? spec.copyToRoot : null];
   prefetchValidity(lists.flatMap((l) => (Array.isArray(l) ? l : [])));
-  const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
+  const workDir = await makeTempDir(req.tmpDir, 'nix-docker-');
   try {
     const ctx: BuildContext = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: req.kvm };
     const plan: ImagePlan = isBuildImageSpec(spec)
@@ -59,8 +64,15 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
         ? await planNixShellImage(spec, ctx)
         : await planLayeredImage(spec, ctx);
     let result: BuildResult;
+    const { fn, ...attributes } = spec;
+    const attestor = req.attest && (req.attest.sbom || req.attest.provenance !== 'false') ? new Attestor(req.attest, fn, attributes, log) : undefined;
+    // Nix is asked about the image's paths while the layers are written.
+    attestor?.prepare(plan).catch(() => {});
+    const push = req.push && attestor ? { ...req.push, settings: { ...req.push.settings, attest: (image: AttestedImage) => attestor.statements(plan, image) } } : req.push;
+    let sbom: SbomReport | undefined;
     try {
-      result = await deliver(plan, { out: req.out, stdout: req.stdout, load: req.load, push: req.push, cache: req.cache, compressor: spec.compressor, log });
+      result = await deliver(plan, { out: req.out, stdout: req.stdout, load: req.load, push, cache: req.cache, compressor: spec.compressor, log });
+      if (attestor) sbom = await log.group('Writing the SBOM and provenance', () => attestor.writeFiles(plan, result));
       if (isBuildImagePlan(plan)) await plan.commitLayer();
     } finally {
       await plan.dispose();
@@ -69,8 +81,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     const extra = isBuildImagePlan(plan)
       ? { buildArgs: plan.buildArgs, layer: plan.layerFile, passthru: buildImagePassthru(plan, result.imageTag) }
       : { passthru: 'passthru' in spec ? (spec.passthru ?? undefined) : undefined };
-    return { function: spec.fn, ...result, storeLayers: plan.storeLayers, ...extra };
+    return { function: spec.fn, ...result, storeLayers: plan.storeLayers, ...extra, ...(sbom ? { sbom } : {}) };
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
 }

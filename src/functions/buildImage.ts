@@ -49,6 +49,7 @@ import { buildImageConfig, buildImageConfigBytes, createdValue } from './buildIm
 import { concatTars, lsTarName, planClosureAppend, planLayerTree, sandboxOwner, type EntryInfo } from './buildImage/layerTar.ts';
 import { requireVm, runAsRoot } from './buildImage/runAsRoot.ts';
 import { extractVmLayer, VmLayerError } from './buildImage/vmLayer.ts';
+import { removeOnSignal } from '../util/cleanup.ts';
 
 export interface BuildImagePlan extends ImagePlan {
   /** dockerTools' passthru.layer: the new layer's tar (see commitLayer); null when not kept. */
@@ -252,7 +253,7 @@ async function buildLayerDir(
 /** The base image, with an image that is not in the archive reported against fromImageName/fromImageTag. */
 async function loadBase(spec: BuildImageSpec, workDir: string): Promise<BaseImage> {
   try {
-    return await loadBaseImage(spec.fromImage!, { workDir, imageName: spec.fromImageName, imageTag: spec.fromImageTag });
+    return await loadBaseImage(spec.fromImage!, { workDir, imageName: spec.fromImageName, imageTag: spec.fromImageTag, plainLayers: true });
   } catch (err) {
     const held = err instanceof UsageError ? /; it holds: (.*)$/.exec(err.message) : null;
     if (held) {
@@ -325,6 +326,8 @@ const partialName = (file: string): string => path.join(path.dirname(file), `.${
  */
 async function* keepCopy(tar: PlannedTar, file: string, done: () => void): AsyncGenerator<Uint8Array> {
   const fd = fs.openSync(file, 'w');
+  // Registered until the process ends: renamed by commitLayer, or removed by a signal (rm -f of a name gone is harmless).
+  removeOnSignal(file);
   try {
     for await (const chunk of tar.chunks()) {
       fs.writeSync(fd, chunk);

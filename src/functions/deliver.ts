@@ -15,6 +15,7 @@ import type { LayerCache } from '../cache/index.ts';
 import { SegmentRecorder } from './layerCache.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import type { Logger } from '../util/log.ts';
+import { removeOnSignal } from '../util/cleanup.ts';
 import type { ImagePlan } from './layeredImage.ts';
 
 export interface DeliverOptions {
@@ -62,10 +63,18 @@ async function writeAll(source: AsyncIterable<Uint8Array>, dest: Writable): Prom
   }
 }
 
-/** Writes to `file` atomically: a temporary name in the same directory, renamed when complete. */
+/**
+ * Writes to `file` atomically: a temporary name in the same directory, renamed when
+ * complete; removed on a failure or a signal. A failed write (a full disk) is one error
+ * naming the file.
+ */
 export async function writeFileAtomic(file: string, source: AsyncIterable<Uint8Array>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
+  const forget = removeOnSignal(tmp);
   const stream = fs.createWriteStream(tmp);
+  let writeError: Error | undefined;
+  // The stream also emits what a failed write reports: kept here, never an unhandled 'error'.
+  stream.on('error', (err) => (writeError ??= err));
   try {
     await writeAll(source, stream);
     stream.end();
@@ -74,7 +83,11 @@ export async function writeFileAtomic(file: string, source: AsyncIterable<Uint8A
   } catch (err) {
     stream.destroy();
     await fsp.rm(tmp, { force: true });
+    const failed = writeError ?? err;
+    if (failed === writeError || (err as NodeJS.ErrnoException).syscall === 'write') throw new Error(`writing ${file}: ${(failed as Error).message}`);
     throw err;
+  } finally {
+    forget();
   }
 }
 

@@ -8,13 +8,9 @@
 // `diskSize` (the VM's disk) is accepted and checked for compatibility, and unused.
 
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { decompressStream, sniffCompression } from '../compress/index.ts';
-import { loadBaseImage, type BaseImage, type BaseLayer } from '../image/baseImage.ts';
+import { loadBaseImage, type BaseImage } from '../image/baseImage.ts';
 import { LayerContentError, LayerTree } from '../image/flattenLayers.ts';
 import { filesystemTar, type FilesystemTarStats } from '../image/filesystemTar.ts';
 import { indexTar } from '../image/tarIndex.ts';
@@ -91,7 +87,7 @@ export async function exportImageName(spec: ExportImageSpec): Promise<string> {
  */
 async function loadImage(spec: ExportImageSpec, workDir: string): Promise<BaseImage> {
   try {
-    return await loadBaseImage(spec.fromImage, { workDir, imageName: spec.fromImageName, imageTag: spec.fromImageTag });
+    return await loadBaseImage(spec.fromImage, { workDir, imageName: spec.fromImageName, imageTag: spec.fromImageTag, plainLayers: true });
   } catch (err) {
     const held = err instanceof UsageError ? /; it holds: (.*)$/.exec(err.message) : null;
     if (held) throw new SpecError('fromImageName', `no image ${spec.fromImageName}:${spec.fromImageTag} (fromImageName:fromImageTag) in ${spec.fromImage}; it holds: ${held[1]}`);
@@ -99,38 +95,20 @@ async function loadImage(spec: ExportImageSpec, workDir: string): Promise<BaseIm
   }
 }
 
-/** The layer as a plain tar range: in place, or decompressed into workDir (OCI layouts keep gzip layers). */
-async function plainLayer(layer: BaseLayer, index: number, workDir: string): Promise<{ file: string; offset: number; size: number }> {
-  if (layer.size < 4) return layer;
-  const head = Buffer.alloc(4);
-  const fh = await fsp.open(layer.file, 'r');
-  await fh.read(head, 0, 4, layer.offset).finally(() => fh.close());
-  const kind = sniffCompression(head);
-  if (kind === 'none') return layer;
-  const file = path.join(workDir, `layer-${index}.tar`);
-  try {
-    const source = fs.createReadStream(layer.file, { start: layer.offset, end: layer.offset + layer.size - 1 });
-    await pipeline(Readable.from(decompressStream(source, kind)), fs.createWriteStream(file));
-  } catch (err) {
-    throw new UsageError(`attribute 'fromImage': layer ${index} (${layer.member}) cannot be decompressed (${kind}): ${(err as Error).message}`);
-  }
-  return { file, offset: 0, size: (await fsp.stat(file)).size };
-}
-
 /** Indexes every layer, bottom first, into the tree the image's filesystem is. */
-async function flatten(base: BaseImage, spec: ExportImageSpec, workDir: string): Promise<LayerTree> {
+async function flatten(base: BaseImage, spec: ExportImageSpec): Promise<LayerTree> {
   const tree = new LayerTree();
   for (const [i, layer] of base.layers.entries()) {
     const index = i + 1;
-    const plain = await plainLayer(layer, index, workDir);
+    // A plain tar range: loadBaseImage checked it and decompressed it if stored compressed (OCI layouts keep gzip).
     let members;
     try {
-      members = await indexTar(plain.file, { offset: plain.offset, size: plain.size }, { text: 'latin1' });
+      members = await indexTar(layer.file, { offset: layer.offset, size: layer.size }, { text: 'latin1' });
     } catch (err) {
       throw new UsageError(`attribute 'fromImage': layer ${index} (${layer.member}) is not a tar (${(err as Error).message})`);
     }
     try {
-      tree.apply(members, plain.file, `attribute 'fromImage': ${spec.fromImage}: layer ${index} (${layer.member})`);
+      tree.apply(members, layer.file, `attribute 'fromImage': ${spec.fromImage}: layer ${index} (${layer.member})`);
     } catch (err) {
       if (err instanceof LayerContentError) throw new UsageError(err.message);
       throw err;
@@ -153,7 +131,7 @@ export async function exportImage(spec: ExportImageSpec, ctx: ExportContext): Pr
     log.warn('fromImageName and fromImageTag select an image only together; exporting the first image of fromImage');
   }
   const base = await loadImage(spec, workDir);
-  const tree = await log.group(`Indexing ${base.layers.length} layer(s) of ${spec.fromImage}`, () => flatten(base, spec, workDir));
+  const tree = await log.group(`Indexing ${base.layers.length} layer(s) of ${spec.fromImage}`, () => flatten(base, spec));
   const stats: FilesystemTarStats = { members: 0, bytes: 0 };
   await log.group(`Writing ${ctx.out}`, () => writeFileAtomic(ctx.out, filesystemTar(tree.root, { stats })));
   return {

@@ -19,6 +19,8 @@ import { buildCustomisationLayer, CustomisationError, ScriptError } from '../cus
 import type { Ownership } from '../model.ts';
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
+import { installableFor, type TargetPlatform } from '../image/platform.ts';
+import { requireSystem } from '../nix/systemCheck.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerCacheKey, lookupLayers } from './layerCache.ts';
 
@@ -32,6 +34,8 @@ export interface BuildContext {
   compressor?: Compressor;
   /** runAsRoot's VM: KVM or TCG (default auto). */
   kvm?: KvmMode;
+  /** One platform of a multi-platform build: installables are realised for its Nix system. */
+  platform?: TargetPlatform;
 }
 
 export interface ImagePlan {
@@ -65,12 +69,18 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
   const created = formatCreated(createdDate, spec.created === 'now');
   const own: Ownership = { mtime, uid: spec.uid, gid: spec.gid, uname: spec.uname, gname: spec.gname };
   const strategy = parseLayeringStrategy(spec.layeringPipeline);
-  const base = spec.fromImage ? await loadBaseImage(spec.fromImage, { workDir: ctx.workDir }) : null;
+  const base = spec.fromImage ? await loadBaseImage(spec.fromImage, { workDir: ctx.workDir, plainLayers: true }) : null;
   const available = availableLayers(spec.maxLayers, base?.layers.length ?? 0);
   if (!base) log.info("No 'fromImage' provided");
 
-  const contents = await log.group('Realising contents', () => attributeErrors('contents', () => realise(spec.contents, log)));
+  const platform = ctx.platform;
+  const items = platform ? spec.contents.map((c) => installableFor(c, platform)) : spec.contents;
+  const contents = await log.group('Realising contents', () => attributeErrors('contents', () => realise(items, log, { system: platform?.system })));
   const configRefs = await attributeErrors('config', () => storePathsInConfig(spec.config ?? {}, 'config', ctx.storeDir, spec.configTextOnly));
+  if (platform) {
+    await attributeErrors('contents', () => requireSystem(contents, platform.system, () => 'contents'));
+    await attributeErrors('config', () => requireSystem(configRefs, platform.system, () => 'config'));
+  }
 
   // The closure of what is known now is asked while the customisation layer is built;
   // the layer's own references are almost always in it already (checked below).
@@ -172,7 +182,7 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
     layers,
     storeLayers,
     makeConfig: (records) =>
-      imageConfig({ created, architecture: spec.architecture, config: spec.config, baseConfig: base?.config.config as Record<string, unknown> | undefined, layers: records }),
+      imageConfig({ created, architecture: platform?.architecture ?? spec.architecture, variant: platform?.variant, config: spec.config, baseConfig: base?.config.config as Record<string, unknown> | undefined, layers: records }),
     repoTag: (hex) => `${imageName}:${imageTag(hex)}`,
     imageTag,
     dispose: () => custom.dispose(),

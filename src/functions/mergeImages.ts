@@ -12,8 +12,8 @@
 // - only what `docker load` reads is copied (layers, configs, manifest.json, and the
 //   legacy `repositories` when an input has one): an input's index.json/oci-layout would
 //   describe only that input's images;
-// - every layer written is checked against the diff_id its config claims, so a lying
-//   input fails the merge instead of breaking another input's image;
+// - every layer is checked against the diff_id its config claims before anything is
+//   written, so a lying input fails the merge instead of breaking another input's image;
 // - an image listed twice (same config, same tags) is listed once.
 
 import fs from 'node:fs';
@@ -25,12 +25,13 @@ import { openDockerArchive, readImageEntry, type OpenedArchive } from '../image/
 import { jsonBytes, manifestJson, type ManifestEntry } from '../image/config.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
-import { memberCompression } from '../sinks/push.ts';
+import { checkLayers } from '../image/layerCheck.ts';
 import { UsageError } from '../spec/errors.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { encodeFileHeader, endOfArchive, padding } from '../tar/index.ts';
 import { defaultHashPool } from '../util/hashPool.ts';
 import type { Logger } from '../util/log.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 import { writeFileAtomic } from './deliver.ts';
 
 const ATTRIBUTE = 'images';
@@ -143,7 +144,7 @@ export async function mergedCompressor(spec: MergeImagesSpec): Promise<Compresso
 export async function mergeImages(spec: MergeImagesSpec, opts: MergeOptions): Promise<MergeReport> {
   const { log } = opts;
   const compressor = await mergedCompressor(spec);
-  const workDir = await fsp.mkdtemp(path.join(opts.tmpDir, 'nix-docker-merge-'));
+  const workDir = await makeTempDir(opts.tmpDir, 'nix-docker-merge-');
   try {
     const plan = await planMerge(spec.images, workDir, log);
     const out = path.resolve(opts.out);
@@ -164,7 +165,7 @@ export async function mergeImages(spec: MergeImagesSpec, opts: MergeOptions): Pr
       loaded,
     };
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
 }
 
@@ -206,7 +207,9 @@ async function planMerge(inputs: string[], workDir: string, log: Logger): Promis
     log.info(`Reading ${input}: ${opened.entries.length} image(s)${opened.compression === 'none' ? '' : ` (${opened.compression})`}`);
 
     for (const entry of opened.entries) {
-      const image = await readImageEntry(opened, entry);
+      const listed = await readImageEntry(opened, entry);
+      // Every layer checked against its diff_id before anything is written (compressed ones too).
+      const image = { ...listed, layers: await checkLayers(listed.layers, { fail: opened.fail }) };
       const repoTags = repoTagsOf(entry, opened);
       const configDigest = `sha256:${createHash('sha256').update(image.configBytes).digest('hex')}`;
       const imageKey = `${configDigest} ${JSON.stringify(repoTags)}`;
@@ -222,8 +225,7 @@ async function planMerge(inputs: string[], workDir: string, log: Logger): Promis
         if (!planned) {
           const hex = l.diffId.slice('sha256:'.length);
           const member = claim(opened.resolve(l.member).name, `layer ${l.diffId}`, (n) => (n === 0 ? `${hex}/layer.tar` : `${hex}-${n}/layer.tar`));
-          const compression = await memberCompression(l.file, l.offset, l.size);
-          planned = { diffId: l.diffId, member, size: l.size, compression, inputs: [], file: l.file, offset: l.offset, from: input };
+          planned = { diffId: l.diffId, member, size: l.size, compression: l.compression, inputs: [], file: l.file, offset: l.offset, from: input };
           layersByDiffId.set(l.diffId, planned);
           members.push({ kind: 'layer', layer: planned });
         }
@@ -316,15 +318,10 @@ async function* mergedArchive(plan: MergePlan): AsyncGenerator<StreamItem> {
     }
     const l = m.layer;
     const bytes = fileRange(l.file, l.offset, l.size);
-    if (l.compression !== 'none') {
-      // A compressed layer member: docker checks the diff_id of its decompressed bytes; so do we, first.
-      const h = createHash('sha256');
-      for await (const c of decompressStream(bytes(), l.compression)) h.update(c);
-      checks.push(Promise.resolve(diffIdCheck(l, h.digest('hex'))));
-    }
     yield emit(encodeFileHeader({ name: l.member, size: l.size, mtime: MTIME }));
     // Boundaries around the layer keep it a run of whole gzip members / zstd frames of its own.
     yield { boundary: true, segment: l.member };
+    // Checked when planned (checkLayers); plain ones again on the way, against a change since.
     const hash = l.compression === 'none' ? hashes.start() : undefined;
     let n = 0;
     for await (const chunk of bytes()) {
@@ -348,6 +345,7 @@ async function* mergedArchive(plan: MergePlan): AsyncGenerator<StreamItem> {
 
 function diffIdCheck(l: PlannedLayer, hex: string): void {
   if (`sha256:${hex}` !== l.diffId) {
-    throw new UsageError(`attribute '${ATTRIBUTE}': ${l.from}: layer '${l.member}' hashes to sha256:${hex}, but its image config says ${l.diffId}`);
+    // Checked when planned: the input changed under us since.
+    throw new UsageError(`attribute '${ATTRIBUTE}': ${l.from}: layer '${l.member}' changed while it was merged (it hashes to sha256:${hex} now, its image config says ${l.diffId})`);
   }
 }

@@ -8,11 +8,13 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { decompressStream, sniffCompression } from '../compress/index.ts';
+import { decompressStream, ExpansionError, sniffCompression } from '../compress/index.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { UsageError } from '../spec/errors.ts';
+import { checkLayers, type StoredLayer } from './layerCheck.ts';
 import { indexTar, type TarMember } from './tarIndex.ts';
 
+/** A layer of the image, checked against its diff_id (layerCheck.ts). */
 export interface BaseLayer {
   /** The member name as the archive has it (for history comments). */
   member: string;
@@ -20,6 +22,10 @@ export interface BaseLayer {
   file: string;
   offset: number;
   size: number;
+  /** How the bytes at file/offset are compressed ('none' with `plainLayers`). */
+  compression: Compressor;
+  /** sha256 of the stored bytes when compressed (the blob to push as it is). */
+  blobDigest?: string;
 }
 
 export interface BaseImage {
@@ -37,6 +43,8 @@ export interface BaseImageOptions {
   imageName?: string | null;
   imageTag?: string | null;
   attribute?: string;
+  /** Compressed layers are decompressed into workDir: every layer is then a plain tar range. */
+  plainLayers?: boolean;
 }
 
 export interface ManifestEntry {
@@ -45,10 +53,15 @@ export interface ManifestEntry {
   Layers: string[];
 }
 
-/** Opens a base image archive, decompressing it to a temporary file first when needed. */
+/**
+ * Opens a base image archive (decompressing it to a temporary file first when needed)
+ * and checks every layer of the chosen image against its diff_id.
+ */
 export async function loadBaseImage(archive: string, opts: BaseImageOptions): Promise<BaseImage> {
   const opened = await openDockerArchive(archive, opts);
-  return readImageEntry(opened, pickImage(opened.entries, opts, opened.fail));
+  const image = await readImageEntry(opened, pickImage(opened.entries, opts, opened.fail));
+  const layers = await checkLayers(image.layers, { fail: opened.fail, plainDir: opts.plainLayers ? opts.workDir : undefined });
+  return { ...image, layers };
 }
 
 /** A docker-archive opened for reading: its image entries, and its members by name (never extracted). */
@@ -83,11 +96,13 @@ export async function openDockerArchive(archive: string, opts: { workDir: string
     compression = kind;
     if (kind !== 'none') {
       file = path.join(opts.workDir, `base-${path.basename(archive)}.tar`);
-      await pipeline(Readable.from(decompressStream(fs.createReadStream(archive), kind)), fs.createWriteStream(file));
+      const compressedSize = (await fsp.stat(archive)).size;
+      await pipeline(Readable.from(decompressStream(fs.createReadStream(archive, { highWaterMark: 1 << 20 }), kind, { compressedSize, name: 'the archive' })), fs.createWriteStream(file));
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('no such file');
     if (err instanceof UsageError) throw err;
+    if (err instanceof ExpansionError) fail(err.message);
     fail(`cannot read: ${(err as Error).message}`);
   }
 
@@ -145,8 +160,11 @@ export async function openDockerArchive(archive: string, opts: { workDir: string
   return { file, compression, entries, has: (name) => byName.has(name), resolve, readBytes, parseJson, fail };
 }
 
-/** One image of an opened archive: its config and layers (by byte range), checked against each other. */
-export async function readImageEntry(opened: OpenedArchive, entry: ManifestEntry): Promise<BaseImage> {
+/**
+ * One image of an opened archive: its config and layers (by byte range), their number
+ * checked against the config's; their bytes are checked by loadBaseImage, or by the caller.
+ */
+export async function readImageEntry(opened: OpenedArchive, entry: ManifestEntry): Promise<Omit<BaseImage, 'layers'> & { layers: StoredLayer[] }> {
   const { file, resolve, readBytes, parseJson, fail } = opened;
   const configBytes = await readBytes(entry.Config);
   const config = parseJson(entry.Config, configBytes) as Record<string, unknown>;

@@ -15,6 +15,8 @@ export interface LayerRecord {
 export interface ImageConfigInput {
   created: string;
   architecture: string;
+  /** OCI's architecture variant (`v7` for linux/arm/v7); absent from single-platform configs, as in dockerTools. */
+  variant?: string;
   config: Record<string, unknown> | null;
   /** The base image's `config` object (only Env is inherited). */
   baseConfig?: Record<string, unknown> | null;
@@ -44,6 +46,7 @@ export function imageConfig(input: ImageConfigInput): Record<string, unknown> {
     created: input.created,
     architecture: input.architecture,
     os: 'linux',
+    ...(input.variant ? { variant: input.variant } : {}),
     config,
     rootfs: { diff_ids: input.layers.map((l) => l.diffId), type: 'layers' },
     history: input.layers.map((l) => ({ created: input.created, comment: `store paths: ${pyRepr(l.paths)}` })),

@@ -61,11 +61,24 @@ const OPAQUE = '.wh..wh..opq';
 
 const newDirectory = (): FsNode => ({ type: 'directory', mode: 0o755, uid: 0, gid: 0, children: new Map() });
 
-/** "a/b" from any of "/a/b", "./a/b/", "a//b"; [] for the root. */
+// What a file system takes (Linux PATH_MAX with its NUL, NAME_MAX): a longer name could
+// not be unpacked from the output by anyone, and a deep one makes an output of
+// quadratic size (each member's name repeats its parents').
+export const PATH_MAX = 4095;
+export const NAME_MAX = 255;
+
+/** "a/b" from any of "/a/b", "./a/b/", "a//b"; [] for the root. Names are latin1: length = bytes. */
 function components(name: string, fail: (why: string) => never): string[] {
   const parts = name.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) fail("has a '..' component");
+  if (parts.join('/').length > PATH_MAX) fail(`has a path longer than ${PATH_MAX} bytes`);
+  if (parts.some((p) => p.length > NAME_MAX)) fail(`has a name component longer than ${NAME_MAX} bytes`);
   return parts;
+}
+
+/** A name fit for a one-line error: long ones keep their start and end. */
+function shortName(name: string): string {
+  return name.length <= 120 ? name : `${name.slice(0, 80)}…${name.slice(-30)}`;
 }
 
 /** The merged tree of layers applied bottom first with `apply`. */
@@ -75,7 +88,7 @@ export class LayerTree {
   /** Applies one layer's members (in archive order); `file` holds the uncompressed layer. */
   apply(members: readonly TarMember[], file: string, label: string): void {
     const failFor = (m: TarMember) => (why: string): never => {
-      throw new LayerContentError(`${label}: member '${Buffer.from(m.name, 'latin1').toString('utf8')}' ${why}`);
+      throw new LayerContentError(`${label}: member '${shortName(Buffer.from(m.name, 'latin1').toString('utf8'))}' ${why}`);
     };
     const entries: { m: TarMember; parts: string[] }[] = [];
     for (const m of members) {
@@ -105,8 +118,8 @@ export class LayerTree {
     const name = parts[parts.length - 1]!;
     const existing = parent.children!.get(name);
     if (m.type === '1') {
-      const target = this.lookup(components(m.linkname, (why) => fail(`links to '${m.linkname}', which ${why}`)));
-      if (!target) fail(`is a hard link to '${m.linkname}', which is not in the layers so far`);
+      const target = this.lookup(components(m.linkname, (why) => fail(`links to '${shortName(m.linkname)}', which ${why}`)));
+      if (!target) fail(`is a hard link to '${shortName(m.linkname)}', which is not in the layers so far`);
       if (target.type === 'directory') fail(`is a hard link to the directory '${m.linkname}'`);
       if (target === existing) return; // a link to itself changes nothing
       parent.children!.set(name, { ...target });
@@ -121,7 +134,10 @@ export class LayerTree {
     }
     const node: FsNode = { type, ...meta };
     if (type === 'file') node.content = { file, offset: m.offset, size: m.size };
-    if (type === 'symlink') node.linkname = m.linkname;
+    if (type === 'symlink') {
+      if (m.linkname.length > PATH_MAX) fail(`links to a path longer than ${PATH_MAX} bytes`);
+      node.linkname = m.linkname;
+    }
     if (type === 'char' || type === 'block') {
       node.devmajor = m.devmajor;
       node.devminor = m.devminor;

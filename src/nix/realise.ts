@@ -37,6 +37,11 @@ export interface Realised {
 export interface RealiseOptions {
   /** Directory that relative items (`./result`, `file.nix`, `.#pkg`) are relative to; default the process's. */
   cwd?: string;
+  /**
+   * The Nix system to build for (`aarch64-linux`): Nix's `system` setting, so a flake's
+   * `.#app` is `packages.<system>.app` and a file's `builtins.currentSystem` is it.
+   */
+  system?: string;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function realiseDetailed(
   // the build directory and copy it into the bundle.
   const cwd = opts.cwd ?? workingDirectory();
   const dir = await detectStoreDir();
+  const system = opts.system ? ['--option', 'system', opts.system] : [];
   const parsed: Installable[] = [];
   for (const item of items) {
     const p = parseInstallable(item, dir);
@@ -96,12 +102,12 @@ export async function realiseDetailed(
         results.push(outputs(p.item, await build(log, p.item, 'nix-store', ['--realise', p.drvPath]), dir));
         break;
       case 'nixFile': {
-        const args = ['--no-out-link', path.resolve(cwd, p.file), ...(p.attr === undefined ? [] : ['-A', p.attr])];
+        const args = ['--no-out-link', ...system, path.resolve(cwd, p.file), ...(p.attr === undefined ? [] : ['-A', p.attr])];
         results.push(outputs(p.item, await build(log, p.item, 'nix-build', args, cwd), dir));
         break;
       }
       case 'flake': {
-        const args = [...NIX_COMMAND_FLAKES, 'build', '--no-link', '--json', p.ref];
+        const args = [...NIX_COMMAND_FLAKES, 'build', '--no-link', '--json', ...system, p.ref];
         const out = await build(log, p.item, 'nix', args, cwd);
         results.push(outputs(p.item, parseBuildJson(out, dir).join('\n'), dir));
         break;

@@ -132,7 +132,7 @@ export class RegistryClient {
       } catch (err) {
         const code = errorCode(err) ?? '';
         const hint = TLS_FAILURES.test(code)
-          ? `TLS verification failed; trust the registry's CA (ca option) or turn tlsVerify off`
+          ? `TLS verification failed; trust the registry's CA (a PEM file named by NODE_EXTRA_CA_CERTS) or turn TLS verification off (--tls-verify false, tls-verify: false)`
           : TLS_PROTOCOL.test(code) && this.#tlsVerify
             ? 'the registry may speak plain HTTP; that needs tlsVerify off'
             : undefined;

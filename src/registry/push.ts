@@ -31,6 +31,8 @@ export interface PushOptions extends UploadOptions {
   jobs?: number;
   /** Repositories of the same registry to try mounting every missing blob from. */
   mountFrom?: readonly string[];
+  /** Put the manifest by its digest only: the caller tags an index holding it (attestations). */
+  untagged?: boolean;
   /** Called as each blob is done (progress). */
   onBlob?: (report: BlobReport) => void;
 }
@@ -105,8 +107,11 @@ export async function pushImage(client: RegistryClient, target: Reference, image
     image.annotations,
   );
   const tags = [...new Set([...(target.tag ? [target.tag] : target.digest ? [] : ['latest']), ...(opts.tags ?? [])])];
-  await putManifest(client, repo, target.digest ?? tags[0]!, manifest);
-  for (const tag of tags.slice(target.digest ? 0 : 1)) await putManifest(client, repo, tag, manifest);
+  if (opts.untagged) await putManifest(client, repo, manifest.digest, manifest);
+  else {
+    await putManifest(client, repo, target.digest ?? tags[0]!, manifest);
+    for (const tag of tags.slice(target.digest ? 0 : 1)) await putManifest(client, repo, tag, manifest);
+  }
 
   const count = (status: BlobReport['status']): number => reports.filter((r) => r.status === status).length;
   return {

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { ScratchCopy, type LayerCache } from '../cache/index.ts';
-import fsp from 'node:fs/promises';
-import { compressStream, sniffCompression } from '../compress/index.ts';
+import { compressStream } from '../compress/index.ts';
 import { jsonBytes, type LayerRecord } from '../image/config.ts';
 import type { ArchiveLayer } from '../image/dockerArchive.ts';
 import {
@@ -23,6 +22,9 @@ import {
   type ManifestFormat,
   type Reference,
 } from '../registry/index.ts';
+import { pushAttestedIndex, type Statement } from '../registry/attest.ts';
+import { pushReferrers } from '../registry/referrers.ts';
+import type { Platform } from '../registry/manifest.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { SpecError } from '../spec/errors.ts';
 import { defaultHashPool } from '../util/hashPool.ts';
@@ -50,6 +52,23 @@ export interface PushSettings {
   log: Logger;
   /** Layers compressed while pushing are kept here (under their cacheKey) for the next push or build. */
   cache?: LayerCache;
+  /** In-toto statements (SBOM, provenance) attached to each pushed image (src/registry/attest.ts). */
+  attest?: (image: AttestedImage) => Promise<Statement[]>;
+  /** `index` (default): BuildKit's layout, the tags name an index; `referrers`: OCI 1.1 referrers of the image. */
+  attestMode?: AttestMode;
+}
+
+export const ATTEST_MODES = ['index', 'referrers'] as const;
+export type AttestMode = (typeof ATTEST_MODES)[number];
+
+/** What a statement about a pushed image is about. */
+export interface AttestedImage {
+  /** The image manifest's digest (the statements' subject), not the index's. */
+  digest: string;
+  diffIds: string[];
+  platform: Platform;
+  /** The image config, as pushed. */
+  config: Uint8Array;
 }
 
 export interface PushedImage {
@@ -65,6 +84,11 @@ export interface PushedImage {
   uploaded: number;
   skipped: number;
   mounted: number;
+  /** With attestations: `digest` is the index's; these are the image manifest's and the attestation manifest's. */
+  imageDigest?: string;
+  attestationDigest?: string;
+  /** Referrers mode: the artifact manifests whose subject is the image. */
+  referrers?: string[];
 }
 
 /** Checks push references up front, naming the bad one (before anything is built). */
@@ -97,6 +121,8 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
     const client = await openRegistry(ref.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log: settings.log });
     try {
       const records: Promise<LayerRecord>[] = [];
+      const inIndex = !!settings.attest && settings.attestMode !== 'referrers';
+      let configBytes: Uint8Array | undefined;
       const layers = image.layers.map((layer, i) => {
         const { source, record } = layerSource(layer, settings.compressor, settings.cache);
         records[i] = record;
@@ -110,20 +136,45 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
             layers,
             config: async () => {
               const made = image.makeConfig(await Promise.all(records));
-              return made instanceof Uint8Array ? made : jsonBytes(made);
+              configBytes = made instanceof Uint8Array ? made : jsonBytes(made);
+              return configBytes;
             },
           },
-          { format: settings.format ?? 'auto', tags, jobs: settings.jobs, mountFrom: pushedRepos.get(ref.registry) },
+          // Attestations in an OCI index: the image goes as OCI too (as BuildKit does), tagged through the index.
+          { format: inIndex && (settings.format ?? 'auto') === 'auto' ? 'oci' : (settings.format ?? 'auto'), tags, jobs: settings.jobs, mountFrom: pushedRepos.get(ref.registry), untagged: inIndex },
         ),
       );
+      let attested: { digest: string; reference: string; attestationDigest: string } | undefined;
+      let referrers: string[] | undefined;
+      if (settings.attest) {
+        const diffIds = (await Promise.all(records)).map((r) => r.diffId);
+        const platform = platformOf(configBytes!);
+        const statements = await settings.attest({ digest: result.digest, diffIds, platform, config: configBytes! });
+        const image = { mediaType: result.mediaType, digest: result.digest, size: result.size, platform };
+        await settings.log.group(`Attaching ${statements.length} attestation(s) to ${formatReference(ref)}`, async () => {
+          if (inIndex) attested = await pushAttestedIndex(client, ref, image, statements, result.tags);
+          else {
+            const r = await pushReferrers(client, ref.repository, image, statements);
+            referrers = r.digests;
+            if (r.fallbackTag) settings.log.info(`${ref.registry} has no referrers API: listed under the tag ${r.fallbackTag}`);
+          }
+        });
+      }
       pushedRepos.set(ref.registry, [...(pushedRepos.get(ref.registry) ?? []), ref.repository]);
       settings.log.info(`Pushed ${result.reference} (${result.uploaded} uploaded, ${result.skipped} skipped, ${result.mounted} mounted)`);
-      for (const g of given) results.push({ ref: g, reference: result.reference, digest: result.digest, configDigest: result.config.digest, tags: result.tags, layers: result.layers, uploaded: result.uploaded, skipped: result.skipped, mounted: result.mounted });
+      const ids = attested ? { reference: attested.reference, digest: attested.digest, imageDigest: result.digest, attestationDigest: attested.attestationDigest } : { reference: result.reference, digest: result.digest };
+      for (const g of given) results.push({ ref: g, ...ids, ...(referrers ? { referrers } : {}), configDigest: result.config.digest, tags: result.tags, layers: result.layers, uploaded: result.uploaded, skipped: result.skipped, mounted: result.mounted });
     } finally {
       await client.close();
     }
   }
   return results;
+}
+
+/** The platform an image config names (an index entry's `platform`). */
+function platformOf(config: Uint8Array): Platform {
+  const c = JSON.parse(Buffer.from(config).toString('utf8')) as { architecture?: string; os?: string; variant?: string };
+  return { architecture: c.architecture ?? 'unknown', os: c.os ?? 'unknown', ...(c.variant ? { variant: c.variant } : {}) };
 }
 
 /** zstd exists only as an OCI type; pushImage re-types layers for the manifest it writes. */
@@ -201,20 +252,4 @@ function layerSource(layer: PushLayer, compressor: Compressor, cache?: LayerCach
     },
   };
   return { source, record };
-}
-
-/** How a member of an archive is compressed (from its first bytes). */
-export async function memberCompression(file: string, offset: number, size: number): Promise<Compressor> {
-  if (size < 4) return 'none';
-  const head = Buffer.alloc(4);
-  const fh = await fsp.open(file, 'r');
-  await fh.read(head, 0, 4, offset).finally(() => fh.close());
-  return sniffCompression(head);
-}
-
-/** sha256 digest (`sha256:<hex>`) of a byte stream. */
-export async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of chunks) h.update(c);
-  return `sha256:${h.digest('hex')}`;
 }

@@ -2,7 +2,7 @@
 // the CLI's flag parsing, the action's inputs and the docs.
 
 export type Kind =
-  | { type: 'string'; nullable?: boolean; nonEmpty?: boolean }
+  | { type: 'string'; nullable?: boolean; nonEmpty?: boolean; format?: StringFormat }
   | { type: 'int'; min?: number; max?: number; nullable?: boolean }
   | { type: 'bool' }
   | { type: 'enum'; values: readonly string[] }
@@ -11,6 +11,16 @@ export type Kind =
   | { type: 'object'; nullable?: boolean }
   | { type: 'time' } // ISO-8601 or "now"
   | { type: 'json' }; // any JSON value (validated by its consumer)
+
+/**
+ * Strings that end up where Docker or the kernel parse them (checked by src/spec/formats.ts):
+ * an image name and a tag (the reference grammar), an architecture (Go's GOARCH names, as
+ * the OCI image spec asks).
+ */
+export type StringFormat = 'imageName' | 'tag' | 'architecture';
+
+/** The largest uid/gid Linux gives a file (2^32 - 1 is "no id"); tar writes it in a pax record or base-256. */
+export const ID_MAX = 2 ** 32 - 2;
 
 export interface Attribute {
   kind: Kind;
@@ -27,9 +37,9 @@ export const COMPRESSORS = ['none', 'gz', 'zstd'] as const;
 export type Compressor = (typeof COMPRESSORS)[number];
 
 const common = {
-  name: { kind: { type: 'string', nonEmpty: true }, required: true, doc: 'The name of the generated image.' },
+  name: { kind: { type: 'string', nonEmpty: true, format: 'imageName' }, required: true, doc: 'The name of the generated image.' },
   tag: {
-    kind: { type: 'string', nullable: true, nonEmpty: true },
+    kind: { type: 'string', nullable: true, nonEmpty: true, format: 'tag' },
     default: null,
     doc: 'Tag of the generated image; null derives a tag from the image content.',
   },
@@ -43,7 +53,7 @@ const common = {
     default: null,
     doc: 'The image config (Cmd, Env, ExposedPorts, ...); store paths in it join the image.',
   },
-  architecture: { kind: { type: 'string', nonEmpty: true }, default: null, doc: 'Image architecture in Go GOARCH naming; default: the host.' },
+  architecture: { kind: { type: 'string', nonEmpty: true, format: 'architecture' }, default: null, doc: 'Image architecture in Go GOARCH naming; default: the host.' },
   created: time('Creation time: ISO-8601 or "now".'),
   compressor: { kind: { type: 'enum', values: COMPRESSORS }, default: 'gz', doc: 'Compression: none, gz or zstd.' },
   includeNixDB: bool('Add the Nix database of the closure at /nix/var/nix/db.'),
@@ -54,8 +64,8 @@ const layered = {
   ...common,
   contents: { kind: { type: 'paths' }, default: [], doc: 'Store paths symlinked into the root (symlinkJoin); their closure goes into store layers.' },
   mtime: time('Modification time of files in the store layers: ISO-8601 or "now".'),
-  uid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner uid of store files.' },
-  gid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner gid of store files.' },
+  uid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 0, doc: 'Owner uid of store files.' },
+  gid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 0, doc: 'Owner gid of store files.' },
   uname: str('Owner user name of store files.', 'root'),
   gname: str('Owner group name of store files.', 'root'),
   maxLayers: { kind: { type: 'int', min: 2, max: 125 }, default: 100, doc: 'Maximum number of layers, base layers included.' },
@@ -100,8 +110,8 @@ const buildImage = {
   extraCommands: str('Bash script run in the new layer directory (not as root, no VM), after runAsRoot.'),
   diskSize: { kind: { type: 'int', min: 1 }, default: 1024, doc: 'Disk of the runAsRoot VM, in MiB.' },
   buildVMMemorySize: { kind: { type: 'int', min: 1 }, default: 512, doc: 'Memory of the runAsRoot VM, in MiB.' },
-  uid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner uid of the files of the new layer (without runAsRoot).' },
-  gid: { kind: { type: 'int', min: 0 }, default: 0, doc: 'Owner gid of the files of the new layer (without runAsRoot).' },
+  uid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 0, doc: 'Owner uid of the files of the new layer (without runAsRoot).' },
+  gid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 0, doc: 'Owner gid of the files of the new layer (without runAsRoot).' },
   includeNixDB: bool('Add the Nix database of the closure of copyToRoot at /nix/var/nix/db.'),
   contents: { kind: { type: 'paths' }, default: null, doc: 'Deprecated: works as copyToRoot (with a warning).' },
 } satisfies Record<string, Attribute>;
@@ -124,11 +134,11 @@ export const PULL_IMAGE_ATTRIBUTES = {
     doc: 'sha256 of the output archive: Nix base-32, SRI (sha256-...), base64 or hex; a mismatch fails and writes nothing ("" shows the hash).',
   },
   finalImageName: {
-    kind: { type: 'string', nullable: true, nonEmpty: true },
+    kind: { type: 'string', nullable: true, nonEmpty: true, format: 'imageName' },
     default: null,
     doc: 'The name the image carries in the archive; default: imageName.',
   },
-  finalImageTag: { kind: { type: 'string', nonEmpty: true }, default: 'latest', doc: 'The tag the image carries in the archive.' },
+  finalImageTag: { kind: { type: 'string', nonEmpty: true, format: 'tag' }, default: 'latest', doc: 'The tag the image carries in the archive.' },
   os: { kind: { type: 'string', nonEmpty: true }, default: 'linux', doc: 'Operating system of the image to take from a manifest list.' },
   arch: {
     kind: { type: 'string', nullable: true, nonEmpty: true },
@@ -182,13 +192,13 @@ export const NIX_SHELL_IMAGE_ATTRIBUTES = {
     doc: 'The derivation whose build environment the image sets up: a .drv path, an output path or ./result link of it, file.nix#attr or a flake reference.',
   },
   name: {
-    kind: { type: 'string', nullable: true, nonEmpty: true },
+    kind: { type: 'string', nullable: true, nonEmpty: true, format: 'imageName' },
     default: null,
     doc: 'The name of the generated image; default: the derivation\'s name + "-env".',
   },
   tag: common.tag,
-  uid: { kind: { type: 'int', min: 0 }, default: 1000, doc: 'The user id the container runs as (the nixbld build user).' },
-  gid: { kind: { type: 'int', min: 0 }, default: 1000, doc: 'The group id the container runs as (the nixbld build group).' },
+  uid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 1000, doc: 'The user id the container runs as (the nixbld build user).' },
+  gid: { kind: { type: 'int', min: 0, max: ID_MAX }, default: 1000, doc: 'The group id the container runs as (the nixbld build group).' },
   homeDirectory: { kind: { type: 'string', nonEmpty: true }, default: '/build', doc: 'The home directory of the build user.' },
   shell: {
     kind: { type: 'string', nullable: true, nonEmpty: true },

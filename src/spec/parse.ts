@@ -4,6 +4,7 @@
 import { parse as parseYaml } from 'yaml';
 import { FUNCTIONS, type Attribute, type FunctionName, type Kind } from './attributes.ts';
 import { SpecError } from './errors.ts';
+import { formatProblem } from './formats.ts';
 
 /** A raw value: JSON from a spec file, or text (and repeated text) from flags and inputs. */
 export type RawValue = { json: unknown } | { text: string[] };
@@ -106,6 +107,10 @@ function check(key: string, kind: Kind, v: unknown): unknown {
       if (v === null && kind.nullable) return null;
       if (typeof v !== 'string') return fail(kind.nullable ? 'a string or null' : 'a string');
       if (kind.nonEmpty && v === '') return fail('a non-empty string');
+      if (kind.format) {
+        const problem = formatProblem(kind.format, v);
+        if (problem) throw new SpecError(key, problem);
+      }
       return v;
     case 'int': {
       if (v === null && kind.nullable) return null;

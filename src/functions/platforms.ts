@@ -1,0 +1,205 @@
+// One image for several platforms (`platforms: linux/amd64,linux/arm64`): the layered
+// spec is planned once per platform, its installables realised for that platform's Nix
+// system (layeredImage.ts checks they are for it), and the images go under one index.
+//
+// Blobs are staged once (src/image/ociArchive.ts) and every destination reads them:
+//   out / stdout  an OCI image layout archive (a docker-archive holds one platform)
+//   push          per repository: each platform's blobs and manifest by digest (a blob
+//                 shared by platforms goes once), then the index under every tag, or
+//                 under no tag (`byDigest`) for a job of the matrix pattern
+//   load          the platform of the machine we run on only (Docker loads one)
+// The index pushed is the archive's index, byte for byte, so both have one digest.
+
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import type { LayerCache } from '../cache/index.ts';
+import { hostPlatform, platformName, type TargetPlatform } from '../image/platform.ts';
+import { stageOciArchive, type OciStaged } from '../image/ociArchive.ts';
+import { storeDir } from '../nix/index.ts';
+import { formatReference, openRegistry, parseReference, pushImage, putManifest, type Env, type Reference } from '../registry/index.ts';
+import type { Compressor } from '../spec/attributes.ts';
+import { layerMediaType } from '../registry/manifest.ts';
+import type { LayeredImageSpec } from '../spec/index.ts';
+import { SpecError } from '../spec/errors.ts';
+import type { Logger } from '../util/log.ts';
+import { deliver, writeFileAtomic } from './deliver.ts';
+import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+
+export interface PlatformsRequest {
+  spec: LayeredImageSpec;
+  platforms: TargetPlatform[];
+  out?: string;
+  stdout?: Writable;
+  load: boolean;
+  push?: { refs: string[]; byDigest?: boolean; tlsVerify?: boolean; auth?: { username: string; password: string }; env?: Env };
+  cache?: LayerCache;
+  tmpDir: string;
+  log: Logger;
+}
+
+export interface PlatformReport {
+  platform: string;
+  /** The platform's image manifest in the index (and in every registry pushed to). */
+  manifestDigest: string;
+  configDigest: string;
+  storeLayers: string[][];
+  layers: { diffId: string; paths: string[]; size: number; digest: string; compressedSize: number; cached: boolean }[];
+}
+
+export interface PlatformsReport {
+  function: string;
+  imageName: string;
+  imageTag: string;
+  /** The image index: the same digest in the archive and in every registry. */
+  indexDigest: string;
+  archive: string | null;
+  platforms: PlatformReport[];
+  /** `registry/repository@<index digest>` per repository, and the tags set. */
+  pushed: { ref: string; reference: string; digest: string; tags: string[] }[];
+  loaded: string[];
+}
+
+export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsReport> {
+  const { spec, log } = req;
+  const host = hostPlatform();
+  const local = req.platforms.find((p) => p.system === host.system);
+  if (req.load && !local) throw new SpecError('load', `Docker loads the runner's own platform (${platformName(host)}), which 'platforms' does not list`);
+  const refs = (req.push?.refs ?? []).map((r) => {
+    try {
+      return parseReference(r);
+    } catch (err) {
+      throw new SpecError('push', (err as Error).message);
+    }
+  });
+  const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
+  const plans: { platform: TargetPlatform; plan: ImagePlan }[] = [];
+  try {
+    const base: Omit<BuildContext, 'platform'> = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: undefined };
+    for (const platform of req.platforms) {
+      const dir = await fsp.mkdtemp(path.join(workDir, `${platform.system}-`));
+      const plan = await log.group(`Planning ${platformName(platform)} (${platform.system})`, () =>
+        planLayeredImage({ ...spec, architecture: platform.architecture }, { ...base, workDir: dir, platform }),
+      );
+      plans.push({ platform, plan });
+    }
+    const staging = await fsp.mkdtemp(path.join(workDir, 'blobs-'));
+    const imageName = plans[0]!.plan.imageName;
+    const staged = await log.group('Writing layers', () =>
+      stageOciArchive({
+        images: plans.map(({ platform, plan }) => ({ platform: { os: platform.os, architecture: platform.architecture, ...(platform.variant ? { variant: platform.variant } : {}) }, layers: plan.layers, makeConfig: plan.makeConfig })),
+        compressor: spec.compressor,
+        refName: spec.tag ?? 'latest',
+        mtime: plans[0]!.plan.mtime,
+        stagingDir: staging,
+        onLayer: (p, i, layer) => log.info(`${platformName(p)}: layer ${i + 1} from paths: ${JSON.stringify(layer.paths)}`),
+      }),
+    );
+    // A tag given, else one from the index's digest (as single images take one from their config's).
+    const imageTag = plans[0]!.plan.imageTag(staged.index.digest.slice('sha256:'.length));
+
+    if (req.out) {
+      const out = req.out;
+      await log.group(`Writing ${out}`, () => writeFileAtomic(out, staged.chunks()));
+    } else if (req.stdout) {
+      for await (const chunk of staged.chunks()) if (!req.stdout.write(chunk)) await new Promise((r) => req.stdout!.once('drain', r));
+    }
+
+    let loaded: string[] = [];
+    if (req.load && local) {
+      log.info(`Loading ${platformName(local)} (this machine's platform) into Docker; the archive and registries hold every platform`);
+      const plan = plans.find((p) => p.platform === local)!.plan;
+      loaded = (await deliver(plan, { load: true, compressor: 'none', log })).loaded;
+    }
+
+    await keepLayers(staged, plans, req.cache, spec.compressor, log);
+    const pushed = req.push && refs.length > 0 ? await pushStaged(staged, refs, req.push, spec.compressor, log) : [];
+    return {
+      function: spec.fn,
+      imageName,
+      imageTag,
+      indexDigest: staged.index.digest,
+      archive: req.out ? path.resolve(req.out) : null,
+      platforms: staged.images.map((im, i) => ({
+        platform: platformName(im.platform),
+        manifestDigest: im.manifest.digest,
+        configDigest: im.configDigest,
+        storeLayers: plans[i]!.plan.storeLayers,
+        layers: im.layers.map(({ diffId, paths, size, digest, compressedSize, cached }) => ({ diffId, paths, size, digest, compressedSize, cached })),
+      })),
+      pushed,
+      loaded,
+    };
+  } finally {
+    for (const { plan } of plans) await plan.dispose().catch(() => {});
+    await fsp.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** New layers go to the layer cache (per platform: their keys name their store paths). Best effort. */
+async function keepLayers(staged: OciStaged, plans: { plan: ImagePlan }[], cache: LayerCache | undefined, compressor: Compressor, log: Logger): Promise<void> {
+  if (!cache || compressor === 'none') return;
+  let kept = 0;
+  for (const [i, image] of staged.images.entries()) {
+    for (const [j, l] of image.layers.entries()) {
+      const key = plans[i]!.plan.layers[j]?.cacheKey;
+      const file = staged.blobFile(l.digest);
+      if (!key || l.cached || !file) continue;
+      try {
+        await cache.put(key, { blobPath: file, diffId: l.diffId, digest: l.digest, size: l.size, compressedSize: l.compressedSize, compressor });
+        kept++;
+      } catch (err) {
+        log.warn(`layer cache: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (kept) log.debug(`kept ${kept} new layer(s) in the layer cache`);
+}
+
+/** Per repository: every platform's image by digest, then the index under the tags (none with `byDigest`). */
+async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNullable<PlatformsRequest['push']>, compressor: Compressor, log: Logger): Promise<PlatformsReport['pushed']> {
+  const groups = new Map<string, { ref: Reference; given: string[]; tags: string[] }>();
+  for (const ref of refs) {
+    const key = `${ref.registry}/${ref.repository}`;
+    const g = groups.get(key) ?? { ref, given: [], tags: [] };
+    groups.set(key, g);
+    g.given.push(formatReference(ref));
+    if (ref.tag) g.tags.push(ref.tag);
+    else if (!ref.digest) g.tags.push('latest');
+  }
+  const mediaType = layerMediaType('oci', compressor);
+  const done = new Map<string, string[]>(); // registry → repositories holding the blobs
+  const out: PlatformsReport['pushed'] = [];
+  for (const { ref, given, tags } of groups.values()) {
+    const client = await openRegistry(ref.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log });
+    try {
+      for (const image of staged.images) {
+        const config = Buffer.concat(await collect(staged.openBlob(image.configDigest)));
+        const result = await log.group(`Pushing ${platformName(image.platform)} to ${ref.registry}/${ref.repository}`, () =>
+          pushImage(
+            client,
+            ref,
+            { config, layers: image.layers.map((l) => ({ digest: l.digest, size: l.compressedSize, mediaType, open: () => staged.openBlob(l.digest) })) },
+            { format: 'oci', untagged: true, mountFrom: done.get(ref.registry) },
+          ),
+        );
+        if (result.digest !== image.manifest.digest) throw new Error(`${formatReference(ref)}: the registry's manifest ${result.digest} is not the archive's ${image.manifest.digest}`);
+      }
+      const put = settings.byDigest || tags.length === 0 ? [staged.index.digest] : [...new Set(tags)];
+      for (const reference of put) await putManifest(client, ref.repository, reference, staged.index);
+      done.set(ref.registry, [...(done.get(ref.registry) ?? []), ref.repository]);
+      const reference = formatReference({ registry: ref.registry, repository: ref.repository, digest: staged.index.digest });
+      log.info(`Pushed ${reference}${settings.byDigest ? ' (by digest)' : ` as ${put.join(', ')}`}`);
+      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put });
+    } finally {
+      await client.close();
+    }
+  }
+  return out;
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer[]> {
+  const all: Buffer[] = [];
+  for await (const c of chunks) all.push(Buffer.from(c));
+  return all;
+}

@@ -1,0 +1,74 @@
+// Attestations attached to a pushed image the way BuildKit stores them (docs/attestations/
+// attestation-storage.md in moby/buildkit), which `docker buildx imagetools inspect`,
+// Docker Scout and others read: an image index holding the image manifest and, for it,
+// an attestation manifest (platform unknown/unknown, annotations
+// vnd.docker.reference.type = attestation-manifest and vnd.docker.reference.digest = the
+// image manifest's digest) whose layers are in-toto statements, each annotated with its
+// in-toto.io/predicate-type. The index takes the tags; the image manifest and the
+// attestation manifest are put by digest only, so a tag never names an image without
+// its attestations.
+
+import type { RegistryClient } from './client.ts';
+import { bytesSource, pushBlob, type BlobReport } from './blobs.ts';
+import { sha256Digest } from './digest.ts';
+import { buildImageManifest, buildIndex, MediaType, type Descriptor } from './manifest.ts';
+import { putManifest } from './manifests.ts';
+import { formatReference, type Reference } from './reference.ts';
+
+export const IN_TOTO_MEDIA_TYPE = 'application/vnd.in-toto+json';
+export const REFERENCE_TYPE = 'vnd.docker.reference.type';
+export const REFERENCE_DIGEST = 'vnd.docker.reference.digest';
+export const PREDICATE_TYPE = 'in-toto.io/predicate-type';
+
+export interface Statement {
+  predicateType: string;
+  /** The statement's JSON bytes, exactly as stored. */
+  bytes: Uint8Array;
+}
+
+export interface AttestedResult {
+  /** The index (what the tags name). */
+  reference: string;
+  digest: string;
+  /** The attestation manifest. */
+  attestationDigest: string;
+  blobs: BlobReport[];
+}
+
+/** Pushes `statements` for `image` (already in `target`'s repository by digest) and an index of both, tagged. */
+export async function pushAttestedIndex(
+  client: RegistryClient,
+  target: Reference,
+  image: Descriptor & { platform: NonNullable<Descriptor['platform']> },
+  statements: readonly Statement[],
+  tags: readonly string[],
+): Promise<AttestedResult> {
+  const repo = target.repository;
+  const layers: Descriptor[] = statements.map((s) => ({ mediaType: IN_TOTO_MEDIA_TYPE, digest: sha256Digest(s.bytes), size: s.bytes.length, annotations: { [PREDICATE_TYPE]: s.predicateType } }));
+  // BuildKit's attestation config: an image config nothing runs, for registries that want one.
+  const config = Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));
+  const blobs: BlobReport[] = [];
+  for (const [i, s] of statements.entries()) blobs.push(await pushBlob(client, repo, bytesSource(s.bytes, IN_TOTO_MEDIA_TYPE, layers[i]!.digest)));
+  const configReport = await pushBlob(client, repo, bytesSource(config, MediaType.OciConfig, sha256Digest(config)));
+  blobs.push(configReport);
+  const attestation = buildImageManifest('oci', { digest: configReport.digest, size: configReport.size }, layers);
+  await putManifest(client, repo, attestation.digest, attestation);
+  const index = buildIndex('oci', [
+    image,
+    {
+      mediaType: attestation.mediaType,
+      digest: attestation.digest,
+      size: attestation.size,
+      platform: { architecture: 'unknown', os: 'unknown' },
+      annotations: { [REFERENCE_DIGEST]: image.digest, [REFERENCE_TYPE]: 'attestation-manifest' },
+    },
+  ]);
+  for (const tag of tags) await putManifest(client, repo, tag, index);
+  if (tags.length === 0) await putManifest(client, repo, index.digest, index);
+  return {
+    reference: formatReference({ registry: target.registry, repository: repo, digest: index.digest }),
+    digest: index.digest,
+    attestationDigest: attestation.digest,
+    blobs,
+  };
+}

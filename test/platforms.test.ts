@@ -1,0 +1,131 @@
+// Multi-platform images on real components: the fixture flake's app for x86_64-linux and
+// aarch64-linux (Debian's arm64 busybox), pushed to a local registry as one index, written
+// as an OCI archive that skopeo copies into Docker, and the matrix pattern (one push by
+// digest per platform, then the merge) giving the same index.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { buildPlatforms, type PlatformsReport } from '../src/functions/platforms.ts';
+import { parsePlatforms } from '../src/image/platform.ts';
+import { elfMachine } from '../src/nix/systemCheck.ts';
+import { openRegistry } from '../src/registry/client.ts';
+import { pushIndex } from '../src/registry/multiarch.ts';
+import { parseReference } from '../src/registry/reference.ts';
+import { parseSpec, type LayeredImageSpec, type RawAttributes } from '../src/spec/index.ts';
+import { silentLogger } from '../src/util/log.ts';
+import { dockerRun, removeImage } from './helpers/docker.ts';
+import { allowAarch64Builds, multiarchFlake } from './helpers/multiarch.ts';
+import { nixAvailable, useOfflineNix } from './helpers/nixFixtures.ts';
+import { skopeoInspect, skopeoRaw, startRegistry, type TestRegistry } from './helpers/registry.ts';
+
+const run = promisify(execFile);
+const log = silentLogger;
+
+describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAvailable() ? false : 'Nix is not installed' }, () => {
+  let reg: TestRegistry;
+  let flake: string;
+  let tmp: string;
+  let spec: LayeredImageSpec;
+  let oneStep: PlatformsReport;
+  const both = parsePlatforms('linux/amd64,linux/arm64');
+
+  before(async () => {
+    useOfflineNix();
+    allowAarch64Builds();
+    flake = multiarchFlake();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nix-docker-platforms-'));
+    reg = await startRegistry({ mode: 'http' });
+    const raw: RawAttributes = new Map([
+      ['name', { json: 'multi' }],
+      ['tag', { json: '1.0' }],
+      ['contents', { json: [`path:${flake}#app`, `path:${flake}#busybox`] }],
+      ['config', { json: { Cmd: ['/bin/app'] } }],
+    ]);
+    spec = parseSpec('buildLayeredImage', raw) as LayeredImageSpec;
+    oneStep = await buildPlatforms({ spec, platforms: both, out: path.join(tmp, 'multi.tar'), load: false, push: { refs: [`${reg.host}/multi:1.0`, `${reg.host}/multi:latest`], tlsVerify: false }, tmpDir: tmp, log });
+  });
+  after(async () => {
+    await reg?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(flake, { recursive: true, force: true });
+  });
+
+  test('a two-platform push: the index under every tag, each platform with its own config', async () => {
+    const raw = await skopeoRaw(`${reg.host}/multi:1.0`);
+    const index = JSON.parse(raw.toString('utf8'));
+    assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
+    assert.deepEqual(
+      index.manifests.map((m: { platform: unknown }) => m.platform),
+      [
+        { architecture: 'amd64', os: 'linux' },
+        { architecture: 'arm64', os: 'linux' },
+      ],
+    );
+    assert.equal(`sha256:${createHash('sha256').update(raw).digest('hex')}`, oneStep.indexDigest);
+    assert.equal((await skopeoRaw(`${reg.host}/multi:latest`)).equals(raw), true);
+    assert.deepEqual(
+      oneStep.platforms.map((p) => [p.platform, p.manifestDigest]),
+      index.manifests.map((m: { digest: string; platform: { architecture: string } }) => [`linux/${m.platform.architecture}`, m.digest]),
+    );
+    for (const [arch, i] of [['amd64', 0], ['arm64', 1]] as const) {
+      const inspected = await skopeoInspect(`${reg.host}/multi:1.0`, { overrideArch: arch });
+      assert.equal(inspected.Architecture, arch);
+      assert.equal(inspected.Os, 'linux');
+      // (skopeo 1.9 reports the index's digest as Digest; the layers are the platform's own.)
+      assert.deepEqual(inspected.Layers, oneStep.platforms[i]!.layers.map((l) => l.digest));
+    }
+    // Each platform's store paths are its system's.
+    assert.match(oneStep.platforms[0]!.storeLayers.flat().join(' '), /busybox-x86_64-linux/);
+    assert.doesNotMatch(oneStep.platforms[0]!.storeLayers.flat().join(' '), /aarch64/);
+    assert.match(oneStep.platforms[1]!.storeLayers.flat().join(' '), /busybox-aarch64-linux/);
+  });
+
+  test("the arm64 image's busybox is an aarch64 ELF binary", async () => {
+    const dir = path.join(tmp, 'arm64-copy');
+    await run('skopeo', ['--override-arch', 'arm64', 'copy', '--src-tls-verify=false', `docker://${reg.host}/multi:1.0`, `dir:${dir}`]);
+    const root = path.join(tmp, 'arm64-root');
+    fs.mkdirSync(root);
+    for (const l of oneStep.platforms[1]!.layers) await run('tar', ['-xzf', path.join(dir, l.digest.slice('sha256:'.length)), '-C', root]);
+    const store = path.join(root, 'nix/store');
+    const bb = fs.readdirSync(store).find((n) => n.endsWith('-busybox-aarch64-linux'));
+    assert.ok(bb, 'the arm64 image holds the aarch64 busybox');
+    assert.equal(await elfMachine(path.join(store, bb, 'bin/busybox')), 183); // EM_AARCH64
+  });
+
+  test('the same image built twice has the same index digest', async () => {
+    const again = await buildPlatforms({ spec, platforms: both, out: path.join(tmp, 'again.tar'), load: false, tmpDir: tmp, log });
+    assert.equal(again.indexDigest, oneStep.indexDigest);
+    assert.equal(fs.readFileSync(path.join(tmp, 'again.tar')).equals(fs.readFileSync(path.join(tmp, 'multi.tar'))), true);
+  });
+
+  test('the matrix pattern: one push by digest per platform, then the merge, gives the one-step index', async () => {
+    const digests: string[] = [];
+    for (const p of both) {
+      const r = await buildPlatforms({ spec, platforms: [p], load: false, push: { refs: [`${reg.host}/matrix`], byDigest: true, tlsVerify: false }, tmpDir: tmp, log });
+      assert.deepEqual(r.pushed[0]!.tags, []);
+      digests.push(r.indexDigest);
+    }
+    await assert.rejects(skopeoRaw(`${reg.host}/matrix:latest`), /manifest unknown|not found/i);
+    const client = await openRegistry(reg.host, { tlsVerify: false, env: {} });
+    try {
+      const merged = await pushIndex(client, parseReference(`${reg.host}/matrix:1.0`), digests.map((d) => parseReference(`${reg.host}/matrix@${d}`)));
+      assert.equal(merged.digest, oneStep.indexDigest);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('the OCI archive loads with skopeo copy oci-archive: → docker-daemon:, and runs', async () => {
+    await removeImage('multi-oci:amd64');
+    // skopeo 1.9 does not read DOCKER_HOST: the engine is named explicitly.
+    const daemon = process.env.DOCKER_HOST ? ['--dest-daemon-host', process.env.DOCKER_HOST] : [];
+    await run('skopeo', ['--override-arch', 'amd64', 'copy', ...daemon, `oci-archive:${path.join(tmp, 'multi.tar')}:1.0`, 'docker-daemon:multi-oci:amd64']);
+    assert.equal((await dockerRun('multi-oci:amd64')).trim(), 'Hello from x86_64-linux');
+    await removeImage('multi-oci:amd64');
+  });
+});
