@@ -1,8 +1,8 @@
 // The action's side of the layer cache, through the committed bundles and the real
 // @actions/cache client against ./helpers/cacheServer.ts: main looks layers up (the
 // engine does), post saves what main built (from the backend's journal). A "fresh runner"
-// is a new job whose RUNNER_TEMP has the same path (as on hosted runners: entry versions
-// cover the cache directory's path) but is empty, with a new workspace.
+// is a new job whose RUNNER_TEMP has the same path but is empty, with a new workspace;
+// a job with another RUNNER_TEMP (a `container:` job's /__w/_temp) finds the same entries.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -88,6 +88,34 @@ test('cold run: main builds, post saves; a fresh runner restores every layer (pr
   ok(nothing);
   assert.match(nothing.summary, /Nothing new to save/);
   assert.equal(creates(), 0, 'nothing saved by a run that reused everything');
+});
+
+test("a job with another RUNNER_TEMP (a container: job's) restores every layer a plain job saved", async () => {
+  const inputs = { name: 'elsewhere', tag: 'e1', contents: fx.hello, config: 'Cmd: [/bin/hello]', 'cache-key-prefix': 'elsewhere' };
+  const env = () => ({ ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: server.url, ACTIONS_RUNTIME_TOKEN: runtimeToken(), GITHUB_SERVER_URL: 'https://github.com' });
+  const plain = new Job({ env: env() });
+  const container = new Job({ runnerTemp: path.join(tmp, '__w', '_temp'), env: env() });
+  jobs.push(plain, container);
+  assert.notEqual(path.relative(plain.workspace, plain.runnerTemp), path.relative(container.workspace, container.runnerTemp));
+
+  const first = await plain.main(inputs);
+  ok(first);
+  assert.match(first.stdout, /^Layers: 4 \(0 from the layer cache, 4 produced\)$/m);
+  ok(await plain.post(inputs));
+  const saved = server.twirpLog.filter((c) => c.method === 'CreateCacheEntry' && c.status === 200).map((c) => c.key);
+  assert.ok(saved.some((k) => k.includes('-bundle-')) && saved.some((k) => k.includes('-index-')), saved.join(' '));
+
+  server.resetCounters();
+  const second = await container.main(inputs);
+  ok(second);
+  assert.match(second.stdout, /^Layers: 4 \(4 from the layer cache, 0 produced\)$/m);
+  assert.ok(JSON.parse(second.outputs.layers!).every((l: any) => l.cached === true));
+  assert.equal(second.outputs['image-id'], first.outputs['image-id']);
+  const lookups = server.twirpLog.filter((c) => c.method === 'GetCacheEntryDownloadURL');
+  assert.ok(lookups.length >= 2 && lookups.every((c) => c.matched && saved.includes(c.matched)), JSON.stringify(lookups));
+  assert.ok(fs.existsSync(path.join(container.runnerTemp, 'nix-docker-cache', 'index', 'index.json')), 'restored under its own RUNNER_TEMP');
+  ok(await container.post(inputs));
+  assert.equal(creates(), 0, 'nothing saved again');
 });
 
 test('a failed save warns and never fails the step (a token without cache write access)', async () => {

@@ -1,6 +1,7 @@
 // The Actions cache backend with the real @actions/cache client (v2 protocol) against
 // the local cache service in ./helpers/cacheServer.ts. A "run" is a new backend instance
-// over an emptied cache directory and a new GITHUB_WORKSPACE: what a fresh runner has.
+// over an empty cache directory under a RUNNER_TEMP of its own (entries do not depend on
+// where RUNNER_TEMP is) and a new GITHUB_WORKSPACE: what a fresh runner has.
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -61,14 +62,14 @@ interface Run {
   dir: string;
 }
 
-const CACHE_DIR = () => path.join(tmp, 'runner', 'temp', 'nix-docker-cache');
+let cacheDir = '';
 
-/** A fresh runner: empty cache directory, new workspace, same paths (entry versions cover them). */
+/** A fresh runner: a RUNNER_TEMP of its own (a different path each time), a new workspace. */
 async function run(opts: Partial<ActionsCacheOptions> & { prefix: string; scopes?: CacheScope[] }): Promise<Run> {
   restoreEnv?.();
-  const workspace = path.join(tmp, 'runner', `ws-${++runs}`);
-  const runnerTemp = path.join(tmp, 'runner', 'temp');
-  await fsp.rm(CACHE_DIR(), { recursive: true, force: true });
+  const workspace = path.join(tmp, `runner-${++runs}`, 'work', 'app', 'app');
+  const runnerTemp = path.join(tmp, `runner-${runs}`, runs % 2 ? 'temp' : '_temp');
+  cacheDir = path.join(runnerTemp, 'nix-docker-cache');
   await fsp.mkdir(workspace, { recursive: true });
   await fsp.mkdir(runnerTemp, { recursive: true });
   restoreEnv = useCacheEnv(server, { workspace, runnerTemp, ...(opts.scopes ? { scopes: opts.scopes } : {}) });
@@ -80,8 +81,8 @@ function instance(opts: Partial<ActionsCacheOptions> & { prefix: string }): Run 
   const events: CacheEvent[] = [];
   const warnings: string[] = [];
   const log: Logger = { info: () => {}, debug: () => {}, warn: (m) => warnings.push(m), group: (_t, fn) => fn() };
-  const cache = actionsCache({ dir: CACHE_DIR(), log, onEvent: (e) => events.push(e), retry: { baseDelayMs: 20 }, ...opts });
-  return { cache, events, warnings, dir: CACHE_DIR() };
+  const cache = actionsCache({ dir: cacheDir, log, onEvent: (e) => events.push(e), retry: { baseDelayMs: 20 }, ...opts });
+  return { cache, events, warnings, dir: cacheDir };
 }
 
 /** What an engine does: look up, build (put) what missed, save. */

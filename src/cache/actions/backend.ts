@@ -48,7 +48,7 @@ export const DEFAULT_PREFIX = 'nix-docker';
 const JOURNAL_SCHEMA = 'nix-docker-actions-journal/1';
 
 export interface ActionsCacheOptions extends CacheOptions {
-  /** Working directory for entries (see defaultActionsCacheDir); part of every entry's version. */
+  /** Working directory for entries (see defaultActionsCacheDir); entries do not depend on where it is. */
   dir: string;
   /** First part of every key (the `cache-key-prefix` input); default "nix-docker". */
   prefix?: string;
@@ -68,7 +68,7 @@ export interface ActionsCacheOptions extends CacheOptions {
   arch?: string;
 }
 
-/** `$RUNNER_TEMP/nix-docker-cache`: a path that is the same on every hosted runner of an OS. */
+/** `$RUNNER_TEMP/nix-docker-cache`: emptied after each job, as the entries restored there should be. */
 export function defaultActionsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.RUNNER_TEMP || os.tmpdir(), 'nix-docker-cache');
 }

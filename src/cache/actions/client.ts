@@ -5,22 +5,36 @@
 // (not an error: entries are immutable and shared) from a full quota (stop saving).
 
 import * as actionsCache from '@actions/cache';
+import path from 'node:path';
 import type { Logger } from '../../util/log.ts';
 import type { Tracker } from '../tracker.ts';
+import { inCacheRoot } from './clientDirectory.ts';
 import { withClientOutput, type ClientSignals } from './clientOutput.ts';
+
+/**
+ * An entry's directory: `name` under `root`. Only the name is part of the entry's
+ * version, so entries do not depend on where the root is (see clientDirectory.ts).
+ */
+export interface EntryDir {
+  root: string;
+  name: string;
+}
 
 /** The three calls used from @actions/cache; injectable for tests of the logic around them. */
 export interface ActionsCacheClient {
   isFeatureAvailable(): boolean;
-  restoreCache(paths: string[], primaryKey: string, restoreKeys?: string[], options?: { lookupOnly?: boolean }): Promise<string | undefined>;
-  saveCache(paths: string[], key: string): Promise<number>;
+  restoreCache(dir: EntryDir, primaryKey: string, restoreKeys?: string[], options?: { lookupOnly?: boolean }): Promise<string | undefined>;
+  saveCache(dir: EntryDir, key: string): Promise<number>;
 }
 
 export const realClient: ActionsCacheClient = {
   isFeatureAvailable: () => actionsCache.isFeatureAvailable(),
-  restoreCache: (paths, key, restoreKeys, options) => actionsCache.restoreCache(paths, key, restoreKeys, options),
-  saveCache: (paths, key) => actionsCache.saveCache(paths, key),
+  restoreCache: (dir, key, restoreKeys, options) => inCacheRoot(dir.root, () => actionsCache.restoreCache([dir.name], key, restoreKeys, options)),
+  saveCache: (dir, key) => inCacheRoot(dir.root, () => actionsCache.saveCache([dir.name], key)),
 };
+
+/** Entry directories are direct children of the cache root (layout.ts). */
+const entryDir = (dir: string): EntryDir => ({ root: path.dirname(dir), name: path.basename(dir) });
 
 export interface RetryOptions {
   /** Tries per call, the first included (default 5). */
@@ -80,7 +94,7 @@ export class ServiceCalls {
   async restore(dir: string, key: string, restoreKeys: string[] = [], lookupOnly = false): Promise<RestoreOutcome> {
     const operation = `${lookupOnly ? 'look up' : 'restore'} ${key}`;
     for (let attempt = 0; ; attempt++) {
-      const { value, error, signals } = await withClientOutput(this.log, () => this.client.restoreCache([dir], key, restoreKeys, { lookupOnly }), this.runnerCommands);
+      const { value, error, signals } = await withClientOutput(this.log, () => this.client.restoreCache(entryDir(dir), key, restoreKeys, { lookupOnly }), this.runnerCommands);
       if (error) return { status: 'failed', reason: (error as Error).message ?? String(error) };
       if (value) return { status: 'hit', key: value };
       if (signals.rateLimited) {
@@ -107,7 +121,7 @@ export class ServiceCalls {
   async save(dir: string, key: string, lookupFirst = true): Promise<SaveOutcome> {
     for (let attempt = 0; ; attempt++) {
       if ((lookupFirst || attempt > 0) && (await this.exists(dir, key))) return { status: 'exists' };
-      const { value, error, signals } = await withClientOutput(this.log, () => this.client.saveCache([dir], key), this.runnerCommands);
+      const { value, error, signals } = await withClientOutput(this.log, () => this.client.saveCache(entryDir(dir), key), this.runnerCommands);
       if (error) return { status: 'failed', reason: (error as Error).message ?? String(error), final: false };
       if (typeof value === 'number' && value !== -1) return { status: 'saved' };
       if (signals.denied) return { status: 'failed', reason: signals.lastWarning ?? 'cache writes are not permitted for this run', final: true };

@@ -4,9 +4,10 @@
 //                                                        exist, which layer is in which
 //   <prefix>-<os>-<arch>-layers-v1-bundle-<id>           a bundle: layers.json + blobs/<hex>
 //
-// Entries are directories under one root (RUNNER_TEMP/nix-docker-cache by default); the
-// path given to @actions/cache is part of its version hash, so each entry is always
-// saved and restored with the same path: <root>/index, <root>/b-<id>.
+// Entries are directories under one root (RUNNER_TEMP/nix-docker-cache by default):
+// <root>/index, <root>/b-<id>. The client is given the directory's name alone (the path
+// it is given is part of the entry's version; see clientDirectory.ts), so an entry saved
+// under one RUNNER_TEMP restores under any other.
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
