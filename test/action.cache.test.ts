@@ -3,6 +3,7 @@
 // engine does), post saves what main built (from the backend's journal). A "fresh runner"
 // is a new job whose RUNNER_TEMP has the same path but is empty, with a new workspace;
 // a job with another RUNNER_TEMP (a `container:` job's /__w/_temp) finds the same entries.
+// The service's blobs are on an Azure host over TLS (NODE_EXTRA_CA_CERTS), as GitHub's.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { nixFixtures, useOfflineNix, type NixFixtures } from './helpers/nixFixtures.ts';
 import { nixDockerOk } from './helpers/cli.ts';
-import { startCacheServer, type CacheServer } from './helpers/cacheServer.ts';
+import { BLOB_HOST, startCacheServer, type CacheServer } from './helpers/cacheServer.ts';
 import { startRegistry, skopeoInspect, type TestRegistry } from './helpers/registry.ts';
 import { Job, runtimeToken, type StepResult } from './helpers/actionRunner.ts';
 
@@ -23,7 +24,7 @@ const jobs: Job[] = [];
 
 before(async () => {
   fx = await nixFixtures();
-  [server, registry] = await Promise.all([startCacheServer(), startRegistry({ mode: 'http' })]);
+  [server, registry] = await Promise.all([startCacheServer({ azure: true }), startRegistry({ mode: 'http' })]);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'action-cache-'));
 });
 after(async () => {
@@ -41,7 +42,7 @@ function freshRunner(scopes?: { scope: string; permission: number }[]): Job {
   fs.mkdirSync(RUNNER_TEMP(), { recursive: true });
   const j = new Job({
     runnerTemp: RUNNER_TEMP(),
-    env: { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: server.url, ACTIONS_RUNTIME_TOKEN: runtimeToken({ scopes }), GITHUB_SERVER_URL: 'https://github.com' },
+    env: { ...server.env, ACTIONS_RUNTIME_TOKEN: runtimeToken({ scopes }) },
   });
   jobs.push(j);
   return j;
@@ -83,6 +84,11 @@ test('cold run: main builds, post saves; a fresh runner restores every layer (pr
   assert.match(second.summary, /restored from the layer cache/);
   assert.ok(fs.readFileSync(second.outputs.archive!).equals(archive1), 'identical archive bytes');
   assert.equal(second.outputs['image-id'], first.outputs['image-id']);
+  // Restored as on GitHub: the Azure SDK's HEAD, then ranged GETs, from the blob host.
+  const blobs = server.blobLog.filter((c) => c.op === 'headBlob' || c.op === 'getBlob');
+  assert.ok(blobs.length >= 4 && blobs.every((c) => c.host.startsWith(`${BLOB_HOST}:`)), JSON.stringify(blobs));
+  assert.ok(blobs.filter((c) => c.op === 'getBlob').every((c) => /^bytes=\d+-\d+$/.test(c.range ?? '')), JSON.stringify(blobs));
+  assert.equal(server.calls.headBlob, server.twirpLog.filter((c) => c.method === 'GetCacheEntryDownloadURL' && c.matched).length, 'a HEAD per entry restored');
 
   const nothing = await warm.post(inputs);
   ok(nothing);
@@ -92,7 +98,7 @@ test('cold run: main builds, post saves; a fresh runner restores every layer (pr
 
 test("a job with another RUNNER_TEMP (a container: job's) restores every layer a plain job saved", async () => {
   const inputs = { name: 'elsewhere', tag: 'e1', contents: fx.hello, config: 'Cmd: [/bin/hello]', 'cache-key-prefix': 'elsewhere' };
-  const env = () => ({ ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: server.url, ACTIONS_RUNTIME_TOKEN: runtimeToken(), GITHUB_SERVER_URL: 'https://github.com' });
+  const env = () => ({ ...server.env, ACTIONS_RUNTIME_TOKEN: runtimeToken() });
   const plain = new Job({ env: env() });
   const container = new Job({ runnerTemp: path.join(tmp, '__w', '_temp'), env: env() });
   jobs.push(plain, container);
@@ -118,15 +124,42 @@ test("a job with another RUNNER_TEMP (a container: job's) restores every layer a
   assert.equal(creates(), 0, 'nothing saved again');
 });
 
-test('a failed save warns and never fails the step (a token without cache write access)', async () => {
+test('a refused write warns and never fails the step (a token without cache write access: 200 ok: false, "cache write denied")', async () => {
   const inputs = { name: 'readonly', contents: fx.hello, 'cache-key-prefix': 'readonly' };
   const j = freshRunner([{ scope: 'refs/heads/main', permission: 1 }]);
   ok(await j.main(inputs));
   const post = await j.post(inputs);
   ok(post);
   const warnings = post.annotations.filter((a) => a.level === 'warning');
-  assert.ok(warnings.some((w) => /layer cache: could not save/.test(w.message)), post.stdout);
+  assert.ok(warnings.length > 0 && warnings.every((w) => /layer cache: could not save .*cache write denied: /.test(w.message)), post.stdout);
   assert.match(post.summary, /Could not save: /);
+  // Bundles being saved together are each refused once; none is tried again, no index after.
+  const creates = server.twirpLog.filter((c) => c.method === 'CreateCacheEntry');
+  assert.ok(creates.every((c) => c.status === 200 && c.key.includes('-bundle-')), JSON.stringify(creates));
+  assert.equal(new Set(creates.map((c) => c.key)).size, creates.length, 'no retry');
+  assert.equal(warnings.length, creates.length);
+  assert.deepEqual(server.entries().filter((e) => e.key.startsWith('readonly-')), []);
+});
+
+test('a finalize beyond the repository quota warns and never fails the step; nothing is stored', async () => {
+  const inputs = { name: 'quota', contents: `${fx.hello}\n${fx.nested}`, 'cache-key-prefix': 'quota' };
+  const j = freshRunner();
+  ok(await j.main(inputs));
+  server.setQuota(server.usedBytes() + 1);
+  try {
+    const post = await j.post(inputs);
+    ok(post);
+    const warnings = post.annotations.filter((a) => a.level === 'warning');
+    assert.ok(warnings.some((w) => /layer cache: could not save .*quota is full/.test(w.message)), post.stdout);
+    assert.match(post.summary, /Could not save: /);
+    const finalizes = server.twirpLog.filter((c) => c.method === 'FinalizeCacheEntryUpload');
+    assert.ok(finalizes.length > 0 && finalizes.every((c) => c.status === 429 && c.key.includes('-bundle-')), JSON.stringify(finalizes));
+    assert.equal(new Set(finalizes.map((c) => c.key)).size, finalizes.length, 'no retry (not taken for a rate limit)');
+    assert.ok(!post.stdout.includes('retrying in'), 'no wait');
+    assert.deepEqual(server.entries().filter((e) => e.key.startsWith('quota-')), []);
+  } finally {
+    server.setQuota(undefined);
+  }
 });
 
 test('cache: false, or no cache service: nothing looked up, nothing for post', async () => {

@@ -1,5 +1,6 @@
 // The Actions cache backend with the real @actions/cache client (v2 protocol) against
-// the local cache service in ./helpers/cacheServer.ts. A "run" is a new backend instance
+// the local cache service in ./helpers/cacheServer.ts, its blobs on an Azure host over
+// TLS as GitHub's are (so the client downloads through the Azure SDK). A "run" is a new backend instance
 // over an empty cache directory under a RUNNER_TEMP of its own (entries do not depend on
 // where RUNNER_TEMP is) and a new GITHUB_WORKSPACE: what a fresh runner has.
 
@@ -13,7 +14,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { actionsCache, type ActionsCacheOptions } from '../src/cache/actions/index.ts';
 import type { CacheEvent, LayerCache, LayerPut } from '../src/cache/index.ts';
 import type { Logger } from '../src/util/log.ts';
-import { flipByte, rewriteArchive, startCacheServer, useCacheEnv, type CacheScope, type CacheServer } from './helpers/cacheServer.ts';
+import { BLOB_HOST, flipByte, rewriteArchive, startCacheServer, useCacheEnv, type CacheScope, type CacheServer } from './helpers/cacheServer.ts';
 
 let server: CacheServer;
 let tmp: string;
@@ -21,7 +22,7 @@ let runs = 0;
 let restoreEnv: (() => void) | undefined;
 
 before(async () => {
-  server = await startCacheServer();
+  server = await startCacheServer({ azure: true });
   tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'nix-docker-cache-actions-'));
 });
 after(async () => {
@@ -375,17 +376,57 @@ test('a restored blob passed to put by offset (a run inside an archive) is check
   assert.deepEqual(await fsp.readFile(found.get(l!.key)!.blobPath), l!.bytes);
 });
 
-test('a full storage quota stops the saves with a warning; the build goes on', async () => {
+test('a finalize beyond the storage quota stops the saves with a warning (no retry, no rate-limit wait); the build goes on', async () => {
   const layers = await Promise.all(['big-1', 'big-2'].map((n) => layer(`quota-${n}`, 300 * 1024)));
   const r = await run({ prefix: 'quota', bundleTarget: 512 * 1024, concurrency: 1 });
   await build(r, layers);
-  server.failNext('CreateCacheEntry', { status: 403, message: 'insufficient usage: cache storage quota exceeded' });
+  server.setQuota(server.usedBytes() + 100 * 1024);
+  try {
+    const report = await r.cache.flush();
+    assert.deepEqual(report.saved, []);
+    assert.equal(report.failed.length, 2, 'both bundles (and no index: nothing new to list)');
+    assert.match(report.failed[0]!.reason, /quota is full/);
+    const finalizes = server.twirpLog.filter((c) => c.method === 'FinalizeCacheEntryUpload');
+    assert.deepEqual(finalizes.map((c) => c.status), [429], 'one refusal, then no more attempts');
+    assert.equal(creates().length, 1);
+    assert.deepEqual(r.events.filter((e) => e.type === 'retry'), []);
+    assert.match(r.warnings.join('\n'), /could not save .*quota is full/);
+    assert.ok(!server.entries().some((e) => e.key.startsWith('quota-')), 'nothing stored');
+  } finally {
+    server.setQuota(undefined);
+  }
+});
+
+test('a token without cache write access: CreateCacheEntry answers ok: false, "cache write denied"; one warning, no more attempts', async () => {
+  const layers = await Promise.all(['w-1', 'w-2'].map((n) => layer(`denied-${n}`, 300 * 1024)));
+  const r = await run({ prefix: 'denied', bundleTarget: 512 * 1024, concurrency: 1, scopes: [{ scope: 'refs/heads/main', permission: 1 }] });
+  assert.deepEqual((await build(r, layers)).hits, []);
   const report = await r.cache.flush();
   assert.deepEqual(report.saved, []);
-  assert.equal(report.failed.length, 2, 'both bundles (and no index: nothing new to list)');
-  assert.match(report.failed[0]!.reason, /quota is full/);
-  assert.equal(creates().length, 1, 'one refusal, then no more attempts');
-  assert.match(r.warnings.join('\n'), /could not save .*quota is full/);
+  assert.equal(report.failed.length, 2);
+  assert.match(report.failed[0]!.reason, /cache write denied: /);
+  assert.deepEqual(creates().map((c) => c.status), [200], 'refused in the body, once');
+  assert.deepEqual(server.twirpLog.filter((c) => c.method === 'FinalizeCacheEntryUpload'), []);
+  assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
+  assert.match(r.warnings[0]!, /could not save .*cache write denied: /);
+});
+
+test("downloads go through the Azure SDK as on GitHub: HEAD, then ranged GETs of 4 MiB blocks from the blob host", async () => {
+  const big = await layer('azure-segments', 9 * 2 ** 20);
+  const a = await run({ prefix: 'azure' });
+  await build(a, [big]);
+  assert.equal((await a.cache.flush()).failed.length, 0);
+  server.resetCounters();
+  const b = await run({ prefix: 'azure' });
+  assert.deepEqual((await build(b, [big])).hits, [big.key]);
+  const downloads = server.blobLog.filter((c) => c.op === 'headBlob' || c.op === 'getBlob');
+  assert.ok(downloads.every((c) => c.host.startsWith(`${BLOB_HOST}:`)), JSON.stringify(downloads));
+  const bundleGets = downloads.filter((c) => c.op === 'getBlob').map((c) => c.range);
+  assert.ok(bundleGets.every((r) => /^bytes=\d+-\d+$/.test(r ?? '')), `every GET ranged: ${bundleGets.join(' ')}`);
+  assert.ok(bundleGets.length >= 2 + 1, `the 9 MiB bundle in 4 MiB segments (and the index): ${bundleGets.join(' ')}`);
+  assert.ok(bundleGets.includes('bytes=4194304-8388607'), bundleGets.join(' '));
+  assert.equal(downloads[0]!.op, 'headBlob', 'the size first');
+  assert.equal(server.calls.headBlob, 2, 'one HEAD per entry restored');
 });
 
 test('without the cache service the backend misses and saves nothing, quietly', async () => {

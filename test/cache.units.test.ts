@@ -134,7 +134,7 @@ test('client output: lines go to the logger and become signals; data and masks a
   }
 });
 
-test('cache service: block uploads, ranged reads, scopes, duplicate keys, faults', async () => {
+test('cache service: block uploads, ranged reads, scopes, duplicate keys, refusals worded as the service words them, the quota, faults', async () => {
   const server = await startCacheServer();
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'nix-docker-cache-server-'));
   try {
@@ -176,7 +176,28 @@ test('cache service: block uploads, ranged reads, scopes, duplicate keys, faults
     ]);
     assert.equal((await twirp('GetCacheEntryDownloadURL', { key: 'k', version: 'v1' }, branch)).json.ok, true, 'a branch reads the default branch');
     assert.equal((await twirp('CreateCacheEntry', { key: 'k', version: 'v1' }, branch)).json.ok, true, 'and writes its own scope');
-    assert.equal((await twirp('CreateCacheEntry', { key: 'k', version: 'v1' }, runtimeToken([{ scope: 'refs/heads/main', permission: 1 }]))).status, 403);
+    // Refusals as the service words them: the client reads the body, not the status.
+    const readOnly = runtimeToken([{ scope: 'refs/heads/main', permission: 1 }]);
+    const denied = await twirp('CreateCacheEntry', { key: 'k2', version: 'v1' }, readOnly);
+    assert.equal(denied.status, 200);
+    assert.equal(denied.json.ok, false);
+    assert.match(denied.json.message!, /^cache write denied: /);
+    const unreadable = await twirp('GetCacheEntryDownloadURL', { key: 'k', version: 'v1' }, runtimeToken([{ scope: 'refs/heads/main', permission: 2 }]));
+    assert.equal(unreadable.status, 403);
+    assert.match(unreadable.json.msg!, /^cache read denied: /);
+
+    // A finalize beyond the quota is refused and its upload dropped; under it, accepted.
+    server.setQuota(server.usedBytes() + 10);
+    const big = await twirp('CreateCacheEntry', { key: 'big', version: 'v1' });
+    await new BlockBlobClient(big.json.signed_upload_url!).uploadData(randomBytes(11));
+    const over = await twirp('FinalizeCacheEntryUpload', { key: 'big', version: 'v1', size_bytes: '11' });
+    assert.equal(over.json.code, 'resource_exhausted');
+    assert.match(over.json.msg!, /insufficient usage/);
+    assert.ok(!server.entries().some((e) => e.key === 'big'), 'the refused upload is dropped');
+    const small = await twirp('CreateCacheEntry', { key: 'big', version: 'v1' });
+    await new BlockBlobClient(small.json.signed_upload_url!).uploadData(randomBytes(10));
+    assert.equal((await twirp('FinalizeCacheEntryUpload', { key: 'big', version: 'v1', size_bytes: '10' })).json.ok, true);
+    server.setQuota(undefined);
 
     server.failNext('GetCacheEntryDownloadURL', { status: 429, retryAfter: 9, times: 2 });
     for (let i = 0; i < 2; i++) {

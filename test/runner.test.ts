@@ -28,7 +28,7 @@ const jobs: Job[] = [];
 const images: string[] = [];
 
 before(async () => {
-  [env, registry, cache] = await Promise.all([startRunnerEnv(), startRegistry({ mode: 'basic' }), startCacheServer()]);
+  [env, registry, cache] = await Promise.all([startRunnerEnv(), startRegistry({ mode: 'basic' }), startCacheServer({ azure: true })]);
 });
 after(async () => {
   for (const i of images) await removeImage(i).catch(() => {});
@@ -169,7 +169,8 @@ test('as the runner: includeNixDB registers exactly the closure (the daemon\'s d
 
 test('as the runner: the layer cache carries layers from one run to the next through the Actions cache', async () => {
   const temp = path.join(env.user.home, 'work', '_temp');
-  const cacheEnv = { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: cache.url, ACTIONS_RUNTIME_TOKEN: runtimeToken(), GITHUB_SERVER_URL: 'https://github.com' };
+  // The blobs on an Azure host over TLS, as GitHub's: the runner's Node trusts the test CA.
+  const cacheEnv = { ...cache.env, ACTIONS_RUNTIME_TOKEN: runtimeToken() };
   const inputs = { name: 'runner-cache', tag: 'c', contents: '.#app', config: 'Cmd: [/bin/app]', 'cache-key-prefix': 'runner' };
   const runs: StepResult[] = [];
   try {
@@ -189,4 +190,6 @@ test('as the runner: the layer cache carries layers from one run to the next thr
   assert.ok(cold.every((l: any) => l.cached === false));
   assert.ok(warm.every((l: any) => l.cached === true), 'every layer came from the cache');
   assert.deepEqual(warm.map((l: any) => l.digest), cold.map((l: any) => l.digest));
+  const gets = cache.blobLog.filter((c) => c.op === 'getBlob');
+  assert.ok(cache.calls.headBlob > 0 && gets.length > 0 && gets.every((c) => c.range), 'restored through the Azure SDK (HEAD, ranged GETs)');
 });

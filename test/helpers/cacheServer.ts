@@ -7,29 +7,52 @@
 //   GetCacheEntryDownloadURL (exact key, then key as a prefix, then each restore key
 //   exactly and as a prefix; newest entry first; the version must match; the current
 //   branch's scope first, then the other readable scopes of the token).
-// - Blob storage in the Azure shape the client's BlockBlobClient speaks to an IP-style
-//   URL (/<account>/<container>/<blob>?sig=…): a single PUT (x-ms-blob-type: BlockBlob),
-//   or PUT ?comp=block&blockid=… then PUT ?comp=blocklist with the XML list; GET (with a
-//   single Range) and HEAD for downloads. The client downloads from a host that is not
-//   *.blob.core.windows.net with one plain GET, which is what it does here.
+// - Refusals where the client takes a path of its own, answered as the service does: a
+//   token without a writable scope gets HTTP 200 {ok: false, message: "cache write
+//   denied: …"} (the client's CacheWriteDeniedError: one warning, no retry), one without
+//   a readable scope 403 "cache read denied: …"; a finalize that would take the stored
+//   entries beyond the repository's quota (setQuota) is a Twirp error whose msg says
+//   "insufficient usage" — the only thing the client reads to tell it (UsageError, "Cache
+//   storage quota has been hit") from a rate limit, whatever the status — and the upload
+//   is dropped.
+// - Blob storage in the Azure shape the client's BlockBlobClient speaks: a single PUT
+//   (x-ms-blob-type: BlockBlob), or PUT ?comp=block&blockid=… then PUT ?comp=blocklist
+//   with the XML list; HEAD, and GET with a single (x-ms-)Range, for downloads. With
+//   `azure`, as on GitHub, the signed URLs name https://<account>.blob.core.windows.net
+//   (mapped to 127.0.0.1 in /etc/hosts, TLS from a test CA the client must trust:
+//   NODE_EXTRA_CA_CERTS), so the client downloads through the Azure SDK — HEAD for the
+//   size, then ranged GETs of 4 MiB blocks — and not with the one plain GET it uses for
+//   any other host, which is what it does without `azure` (IP-style URLs,
+//   http://127.0.0.1:<port>/<account>/<container>/<blob>).
 // - The runtime token is a JWT whose `ac` claim lists the cache scopes (JSON text of
 //   [{Scope, Permission}], permission bits 1 = read, 2 = write), as the runner's is.
 //
-// For tests: counters of every call, a log of Twirp calls, injectable faults (429 with
-// Retry-After, 5xx) for the next N calls of a method, and mutation of a stored entry
-// (flip a byte, truncate, rewrite one file inside the cached tar).
+// For tests: counters of every call, a log of Twirp calls and of blob calls, injectable
+// faults (429 with Retry-After, 5xx) for the next N calls of a method, and mutation of a
+// stored entry (flip a byte, truncate, rewrite one file inside the cached tar).
 
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer as readAll } from 'node:stream/consumers';
+import tls from 'node:tls';
 import tar from 'tar-stream';
+import { makeTestCa } from './registry.ts';
 import { handled, listenLocal, replyTwirpError, TwirpError } from './twirp.ts';
 
 export const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 const ACCOUNT = 'devstoreaccount1';
 const CONTAINER = 'actions-cache';
+/** The storage account host of `azure` servers (GitHub's look like productionresultssa0.blob.core.windows.net). */
+export const BLOB_HOST = 'nixdockertestsa0.blob.core.windows.net';
 
 export type TwirpMethod = 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'GetCacheEntryDownloadURL';
 export type BlobOp = 'putBlob' | 'putBlock' | 'putBlockList' | 'getBlob' | 'headBlob';
@@ -60,6 +83,18 @@ export interface TwirpCall {
   matched?: string;
 }
 
+/** One call to blob storage: what, and the range a GET asked for. */
+export interface BlobCall {
+  op: BlobOp;
+  host: string;
+  range?: string;
+}
+
+export interface CacheServerOptions {
+  /** Signed URLs on an Azure blob host over TLS, as GitHub's (see the top of this file). */
+  azure?: boolean;
+}
+
 export interface Fault {
   status: number;
   /** Seconds, sent as Retry-After. */
@@ -73,10 +108,20 @@ export interface Fault {
 export interface CacheServer {
   /** ACTIONS_RESULTS_URL (ends with "/"). */
   url: string;
+  /** `azure`: the CA (PEM file) the client must trust. */
+  caFile?: string;
+  /** What a process running the client needs besides its token: the service's URL, and the CA to trust. */
+  env: Record<string, string>;
   calls: Record<CallName, number>;
   /** Every Twirp call in order, with its key and answer. */
   twirpLog: TwirpCall[];
+  /** Every blob call in order. */
+  blobLog: BlobCall[];
   entries(): CacheEntryInfo[];
+  /** The repository's cache storage quota in bytes (undefined: none). */
+  setQuota(bytes: number | undefined): void;
+  /** Bytes of the finalized entries, every scope. */
+  usedBytes(): number;
   /** The next `times` calls of `method` answer `status` (Twirp JSON error body). */
   failNext(method: CallName, fault: Fault): void;
   /** Replaces the stored archive of the finalized entry `key` (every scope) with `mutate(bytes)`. */
@@ -136,8 +181,30 @@ function scopesOf(auth: string | undefined): CacheScope[] {
   }
 }
 
-export async function startCacheServer(): Promise<CacheServer> {
+/**
+ * Maps BLOB_HOST to 127.0.0.1 in /etc/hosts, once: the line is kept (a later run, or a
+ * test file running meanwhile, uses it too), so adding it is idempotent.
+ */
+async function mapBlobHost(): Promise<void> {
+  const hostsFile = '/etc/hosts';
+  const line = new RegExp(`^127\\.0\\.0\\.1\\s(.*\\s)?${BLOB_HOST.replace(/\./g, '\\.')}(\\s|$)`, 'm');
+  const hosts = await fsp.readFile(hostsFile, 'utf8');
+  if (!line.test(hosts)) {
+    try {
+      await fsp.appendFile(hostsFile, `${hosts === '' || hosts.endsWith('\n') ? '' : '\n'}127.0.0.1 ${BLOB_HOST}\n`);
+    } catch (err) {
+      throw new Error(`cannot map ${BLOB_HOST} to 127.0.0.1 in ${hostsFile} (the test setup runs as root): ${(err as Error).message}`);
+    }
+  }
+  const { address } = await dns.lookup(BLOB_HOST, { family: 4 });
+  if (address !== '127.0.0.1') throw new Error(`${BLOB_HOST} resolves to ${address}, not 127.0.0.1 (${hostsFile})`);
+}
+
+export async function startCacheServer(opts: CacheServerOptions = {}): Promise<CacheServer> {
   const entries: Entry[] = [];
+  const blobLog: BlobCall[] = [];
+  let quota: number | undefined;
+  const usedBytes = () => entries.reduce((n, e) => n + (e.finalized ? e.size : 0), 0);
   let seq = 0;
   const calls = {} as Record<CallName, number>;
   const resetCounters = () => {
@@ -147,6 +214,8 @@ export async function startCacheServer(): Promise<CacheServer> {
   const twirpLog: TwirpCall[] = [];
   const faults = new Map<CallName, (Required<Omit<Fault, 'message'>> & { message?: string })[]>();
   let base = '';
+  /** Where the signed URLs point: `<base>/<account>/` (IP style) or `https://BLOB_HOST:<port>/`. */
+  let blobBase = '';
 
   const takeFault = (name: CallName) => {
     const queue = faults.get(name);
@@ -157,7 +226,7 @@ export async function startCacheServer(): Promise<CacheServer> {
   };
 
   const blobUrl = (e: Entry, perm: string) =>
-    `${base}${ACCOUNT}/${CONTAINER}/${e.id}?sv=2024-11-04&sp=${perm}&se=${encodeURIComponent(new Date(Date.now() + 3600e3).toISOString())}&sig=${encodeURIComponent(e.sig)}`;
+    `${blobBase}${CONTAINER}/${e.id}?sv=2024-11-04&sp=${perm}&se=${encodeURIComponent(new Date(Date.now() + 3600e3).toISOString())}&sig=${encodeURIComponent(e.sig)}`;
 
   const readable = (scopes: CacheScope[]) => scopes.filter((s) => s.permission & 1).map((s) => s.scope);
   const writable = (scopes: CacheScope[]) => scopes.find((s) => s.permission & 2)?.scope;
@@ -171,7 +240,7 @@ export async function startCacheServer(): Promise<CacheServer> {
     switch (method) {
       case 'CreateCacheEntry': {
         const scope = writable(scopes);
-        if (!scope) throw new TwirpError(403, 'permission_denied', 'cache write denied: token has no writable scope');
+        if (!scope) return { status: 200, json: { ok: false, message: 'cache write denied: the token of this run has no writable cache scope' }, key };
         if (entries.some((e) => e.key === key && e.version === version && e.scope === scope)) {
           throw new TwirpError(409, 'already_exists', 'cache entry with the same key, version, and scope already exists');
         }
@@ -181,11 +250,16 @@ export async function startCacheServer(): Promise<CacheServer> {
       }
       case 'FinalizeCacheEntryUpload': {
         const scope = writable(scopes);
+        if (!scope) return { status: 200, json: { ok: false, message: 'cache write denied: the token of this run has no writable cache scope' }, key };
         const e = entries.find((x) => x.key === key && x.version === version && x.scope === scope && !x.finalized);
         if (!e) throw new TwirpError(404, 'not_found', 'no pending cache entry with this key and version');
         if (!e.blob) throw new TwirpError(400, 'failed_precondition', 'the entry has no uploaded blob');
         if (String(e.blob.length) !== String(body.size_bytes)) {
           throw new TwirpError(400, 'invalid_argument', `size_bytes ${String(body.size_bytes)} does not match the uploaded ${e.blob.length}`);
+        }
+        if (quota !== undefined && usedBytes() + e.blob.length > quota) {
+          entries.splice(entries.indexOf(e), 1);
+          throw new TwirpError(429, 'resource_exhausted', `insufficient usage: ${e.blob.length} bytes more would exceed the repository's cache storage quota of ${quota} bytes`);
         }
         e.finalized = true;
         e.size = e.blob.length;
@@ -193,6 +267,7 @@ export async function startCacheServer(): Promise<CacheServer> {
         return { status: 200, json: { ok: true, entry_id: String(e.id) }, key };
       }
       case 'GetCacheEntryDownloadURL': {
+        if (!readable(scopes).length) throw new TwirpError(403, 'permission_denied', 'cache read denied: the token of this run has no readable cache scope');
         const restoreKeys = Array.isArray(body.restore_keys) ? (body.restore_keys as string[]) : [];
         for (const scope of readable(scopes)) {
           const pool = entries.filter((e) => e.finalized && e.version === version && e.scope === scope).sort((a, b) => b.seq - a.seq);
@@ -209,9 +284,10 @@ export async function startCacheServer(): Promise<CacheServer> {
     }
   }
 
-  async function blob(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  async function blob(req: http.IncomingMessage, res: http.ServerResponse, url: URL, hostStyle: boolean): Promise<void> {
     const parts = url.pathname.split('/').filter(Boolean);
-    const e = parts[0] === ACCOUNT && parts[1] === CONTAINER ? entries.find((x) => String(x.id) === parts[2]) : undefined;
+    const [container, id] = hostStyle ? parts : parts[0] === ACCOUNT ? parts.slice(1) : [];
+    const e = container === CONTAINER ? entries.find((x) => String(x.id) === id) : undefined;
     const common = { 'x-ms-request-id': randomBytes(8).toString('hex'), 'x-ms-version': '2024-11-04', date: new Date().toUTCString() };
     const fail = (status: number, code: string) => {
       res.writeHead(status, { ...common, 'x-ms-error-code': code, 'content-type': 'application/xml' });
@@ -222,6 +298,8 @@ export async function startCacheServer(): Promise<CacheServer> {
     const comp = url.searchParams.get('comp');
     const op: BlobOp = req.method === 'PUT' ? (comp === 'block' ? 'putBlock' : comp === 'blocklist' ? 'putBlockList' : 'putBlob') : req.method === 'HEAD' ? 'headBlob' : 'getBlob';
     calls[op]++;
+    const asked = req.headers['x-ms-range'] ?? req.headers.range;
+    blobLog.push({ op, host: String(req.headers.host ?? ''), ...(asked ? { range: String(asked) } : {}) });
     const fault = takeFault(op);
     if (fault) {
       res.writeHead(fault.status, { ...common, ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}) });
@@ -271,7 +349,7 @@ export async function startCacheServer(): Promise<CacheServer> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', base);
     const handle = async () => {
-      if (!url.pathname.startsWith(TWIRP_PREFIX)) return blob(req, res, url);
+      if (!url.pathname.startsWith(TWIRP_PREFIX)) return blob(req, res, url, false);
       const method = url.pathname.slice(TWIRP_PREFIX.length) as TwirpMethod;
       const raw = await readAll(req);
       let key = '';
@@ -294,12 +372,44 @@ export async function startCacheServer(): Promise<CacheServer> {
     handled(res, handle);
   });
   base = await listenLocal(server);
+  blobBase = `${base}${ACCOUNT}/`;
+
+  let blobServer: https.Server | undefined;
+  let caDir: string | undefined;
+  let caFile: string | undefined;
+  if (opts.azure) {
+    await mapBlobHost();
+    caDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'nix-docker-cache-ca-'));
+    const files = await makeTestCa(caDir, 'blob', [BLOB_HOST]);
+    caFile = files.caFile;
+    // Readable by the unprivileged user the action may run as (runnerEnv.ts); the key stays root's.
+    await fsp.chmod(caDir, 0o755);
+    await fsp.chmod(caFile, 0o644);
+    const s = https.createServer({ key: fs.readFileSync(files.keyFile), cert: fs.readFileSync(files.certFile) }, (req, res) => {
+      handled(res, () => blob(req, res, new URL(req.url ?? '/', blobBase), true));
+    });
+    blobServer = s;
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    blobBase = `https://${BLOB_HOST}:${(s.address() as AddressInfo).port}/`;
+  }
+  const close = (s: http.Server) =>
+    new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
 
   return {
     url: base,
+    ...(caFile ? { caFile } : {}),
+    env: { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: base, GITHUB_SERVER_URL: 'https://github.com', ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}) },
     calls,
     twirpLog,
+    blobLog,
     entries: () => entries.map(({ id, key, version, scope, finalized, size, seq }) => ({ id, key, version, scope, finalized, size, seq })),
+    setQuota: (bytes) => {
+      quota = bytes;
+    },
+    usedBytes,
     failNext: (method, fault) => {
       const queue = faults.get(method) ?? [];
       queue.push({ status: fault.status, retryAfter: fault.retryAfter ?? 0, times: fault.times ?? 1, ...(fault.message ? { message: fault.message } : {}) });
@@ -316,13 +426,13 @@ export async function startCacheServer(): Promise<CacheServer> {
     resetCounters: () => {
       resetCounters();
       twirpLog.length = 0;
+      blobLog.length = 0;
     },
     clearFaults: () => faults.clear(),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: async () => {
+      await Promise.all([close(server), blobServer && close(blobServer)]);
+      if (caDir) await fsp.rm(caDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -335,23 +445,25 @@ export interface CacheEnvOptions {
   runnerTemp: string;
 }
 
-/** The environment the @actions/cache client reads for the v2 service. */
+/** The environment the @actions/cache client reads for the v2 service (and NODE_EXTRA_CA_CERTS, for `azure`). */
 export function cacheEnv(server: CacheServer, opts: CacheEnvOptions): Record<string, string | undefined> {
   return {
-    ACTIONS_CACHE_SERVICE_V2: 'true',
-    ACTIONS_RESULTS_URL: server.url,
+    ...server.env,
     ACTIONS_RUNTIME_TOKEN: runtimeToken(opts.scopes),
     ACTIONS_CACHE_URL: undefined,
     ACTIONS_CACHE_MODE: undefined,
-    GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_WORKSPACE: opts.workspace,
     RUNNER_TEMP: opts.runnerTemp,
   };
 }
 
-/** Sets `cacheEnv(...)` in process.env; returns a function that puts the previous values back. */
+/**
+ * Sets `cacheEnv(...)` in process.env, for the client in this process; returns a function
+ * that puts the previous values back. NODE_EXTRA_CA_CERTS is read only when a process
+ * starts, so the CA of an `azure` server is added to this process's default CAs instead.
+ */
 export function useCacheEnv(server: CacheServer, opts: CacheEnvOptions): () => void {
-  const env = cacheEnv(server, opts);
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = cacheEnv(server, opts);
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const apply = (values: Record<string, string | undefined>) => {
     for (const [k, v] of Object.entries(values)) {
@@ -360,7 +472,12 @@ export function useCacheEnv(server: CacheServer, opts: CacheEnvOptions): () => v
     }
   };
   apply(env);
-  return () => apply(saved);
+  const cas = tls.getCACertificates('default');
+  if (server.caFile) tls.setDefaultCACertificates([...cas, fs.readFileSync(server.caFile, 'utf8')]);
+  return () => {
+    apply(saved);
+    if (server.caFile) tls.setDefaultCACertificates(cas);
+  };
 }
 
 // ---- Mutating stored archives (the client's tar, compressed with zstd or gzip) ----

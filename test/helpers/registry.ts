@@ -55,12 +55,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A CA and a server certificate for 127.0.0.1 signed by it, as PEM files in `dir`. */
-export async function makeTestCa(dir: string, name = 'test'): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+/** A CA and a server certificate for 127.0.0.1 (and `dnsNames`) signed by it, as PEM files in `dir`. */
+export async function makeTestCa(dir: string, name = 'test', dnsNames: string[] = []): Promise<{ caFile: string; certFile: string; keyFile: string }> {
   const f = (n: string): string => path.join(dir, `${name}-${n}`);
   await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', `/CN=${name} CA`]);
   await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
-  await writeFile(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+  await writeFile(f('ext.cnf'), `subjectAltName=${['IP:127.0.0.1', ...['localhost', ...dnsNames].map((n) => `DNS:${n}`)].join(',')}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
   await run('openssl', ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '2', '-extfile', f('ext.cnf')]);
   return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
