@@ -3,12 +3,14 @@
 // upload (the path the client takes for archives over 128 MiB) and ranged reads.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BlockBlobClient } from '@azure/storage-blob';
+import { inCacheRoot } from '../src/cache/actions/clientDirectory.ts';
 import { withClientOutput } from '../src/cache/actions/clientOutput.ts';
 import { bundleId, emptyIndex, indexKey, keyBase, parseBundle, parseIndex, BUNDLE_SCHEMA } from '../src/cache/actions/layout.ts';
 import { groupLayers, mergeIndex, nextIndex, selectBundles, sizeClass, type NewLayer } from '../src/cache/actions/plan.ts';
@@ -131,6 +133,36 @@ test('client output: lines go to the logger and become signals; data and masks a
     assert.deepEqual(written.slice(2), ['::warning::the engine warns\n']);
   } finally {
     process.stdout.write = realWrite;
+  }
+});
+
+test('client directory: inside a client call the cache root is the working directory and GITHUB_WORKSPACE unset; the engine, meanwhile, sees neither change', async () => {
+  const cwd = process.cwd();
+  const saved = process.env.GITHUB_WORKSPACE;
+  process.env.GITHUB_WORKSPACE = '/home/runner/work/app/app';
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'nix-docker-cache-root-'));
+  try {
+    let release!: () => void;
+    const seen: string[] = [];
+    const call = inCacheRoot(root, async () => {
+      await new Promise<void>((r) => (release = r));
+      seen.push(process.cwd(), String(process.env.GITHUB_WORKSPACE), String('GITHUB_WORKSPACE' in process.env));
+      seen.push(execFileSync('sh', ['-c', 'pwd; echo "${GITHUB_WORKSPACE-unset}"'], { cwd: process.cwd() }).toString());
+    });
+    // The engine, while the call is pending.
+    assert.equal(process.cwd(), cwd);
+    assert.equal(process.env.GITHUB_WORKSPACE, '/home/runner/work/app/app');
+    assert.equal(execFileSync('sh', ['-c', 'echo "$GITHUB_WORKSPACE"']).toString(), '/home/runner/work/app/app\n');
+    release();
+    await call;
+    assert.deepEqual(seen.slice(0, 3), [root, 'undefined', 'false']);
+    assert.equal(seen[3], `${root}\nunset\n`, 'what the client spawns (tar) inherits the same');
+    assert.equal(process.cwd(), cwd, 'put back');
+    assert.equal(process.env.GITHUB_WORKSPACE, '/home/runner/work/app/app');
+  } finally {
+    if (saved === undefined) delete process.env.GITHUB_WORKSPACE;
+    else process.env.GITHUB_WORKSPACE = saved;
+    await fsp.rm(root, { recursive: true, force: true });
   }
 });
 
