@@ -18,13 +18,23 @@ import { pushIndex } from '../src/registry/multiarch.ts';
 import { parseReference } from '../src/registry/reference.ts';
 import { parseSpec, type LayeredImageSpec, type RawAttributes } from '../src/spec/index.ts';
 import { silentLogger } from '../src/util/log.ts';
-import { dockerRun, removeImage } from './helpers/docker.ts';
+import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { allowAarch64Builds, multiarchFlake } from './helpers/multiarch.ts';
 import { nixAvailable, useOfflineNix } from './helpers/nixFixtures.ts';
 import { skopeoInspect, skopeoRaw, startRegistry, type TestRegistry } from './helpers/registry.ts';
 
 const run = promisify(execFile);
 const log = silentLogger;
+
+/** Docker runs arm64 images here when the kernel hands aarch64 ELF files to qemu (scripts/setup.sh registers it). */
+const QEMU_AARCH64 = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+const qemuAarch64 = (): boolean => {
+  try {
+    return fs.readFileSync(QEMU_AARCH64, 'utf8').startsWith('enabled');
+  } catch {
+    return false;
+  }
+};
 
 describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAvailable() ? false : 'Nix is not installed' }, () => {
   let reg: TestRegistry;
@@ -127,5 +137,15 @@ describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAva
     await run('skopeo', ['--override-arch', 'amd64', 'copy', ...daemon, `oci-archive:${path.join(tmp, 'multi.tar')}:1.0`, 'docker-daemon:multi-oci:amd64']);
     assert.equal((await dockerRun('multi-oci:amd64')).trim(), 'Hello from x86_64-linux');
     await removeImage('multi-oci:amd64');
+  });
+
+  test('docker run --platform linux/arm64 runs the arm64 image (qemu-user-static through binfmt_misc)', { skip: qemuAarch64() ? false : `no qemu-aarch64 binfmt handler (${QEMU_AARCH64})` }, async () => {
+    await removeImage('multi-oci:arm64');
+    const daemon = process.env.DOCKER_HOST ? ['--dest-daemon-host', process.env.DOCKER_HOST] : [];
+    await run('skopeo', ['--override-arch', 'arm64', 'copy', ...daemon, `oci-archive:${path.join(tmp, 'multi.tar')}:1.0`, 'docker-daemon:multi-oci:arm64']);
+    assert.equal((await docker('image', 'inspect', '--format', '{{.Architecture}}', 'multi-oci:arm64')).trim(), 'arm64');
+    assert.equal((await docker('run', '--rm', '--network', 'none', '--platform', 'linux/arm64', 'multi-oci:arm64')).trim(), 'Hello from aarch64-linux');
+    assert.equal((await docker('run', '--rm', '--network', 'none', '--platform', 'linux/arm64', 'multi-oci:arm64', 'uname', '-m')).trim(), 'aarch64');
+    await removeImage('multi-oci:arm64');
   });
 });

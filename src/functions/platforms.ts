@@ -18,13 +18,17 @@ import { hostPlatform, platformName, type TargetPlatform } from '../image/platfo
 import { stageOciArchive, type OciStaged } from '../image/ociArchive.ts';
 import { storeDir } from '../nix/index.ts';
 import { formatReference, openRegistry, parseReference, pushImage, putManifest, type Env, type Reference } from '../registry/index.ts';
+import type { BlobReport } from '../registry/blobs.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerMediaType } from '../registry/manifest.ts';
-import type { LayeredImageSpec } from '../spec/index.ts';
+import type { FunctionName, LayeredImageSpec } from '../spec/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { deliver, writeFileAtomic } from './deliver.ts';
 import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+
+/** The functions that take `platforms`: their spec is planned once per platform. */
+export const MULTI_PLATFORM_FUNCTIONS: readonly FunctionName[] = ['buildLayeredImage', 'streamLayeredImage', 'buildLayeredImageWithNixDb'];
 
 export interface PlatformsRequest {
   spec: LayeredImageSpec;
@@ -55,9 +59,22 @@ export interface PlatformsReport {
   indexDigest: string;
   archive: string | null;
   platforms: PlatformReport[];
-  /** `registry/repository@<index digest>` per repository, and the tags set. */
-  pushed: { ref: string; reference: string; digest: string; tags: string[] }[];
+  /** `registry/repository@<index digest>` per reference given, and the tags set. */
+  pushed: PlatformsPushed[];
   loaded: string[];
+}
+
+export interface PlatformsPushed {
+  ref: string;
+  reference: string;
+  digest: string;
+  tags: string[];
+  /** Each platform's layers in its repository (uploaded, skipped, mounted), in platform order. */
+  layers: BlobReport[][];
+  /** Distinct blobs of the repository by outcome, every platform's config included. */
+  uploaded: number;
+  skipped: number;
+  mounted: number;
 }
 
 export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsReport> {
@@ -173,6 +190,8 @@ async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNul
   for (const { ref, given, tags } of groups.values()) {
     const client = await openRegistry(ref.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log });
     try {
+      const layers: BlobReport[][] = [];
+      const counts = { uploaded: 0, skipped: 0, mounted: 0 };
       for (const image of staged.images) {
         const config = Buffer.concat(await collect(staged.openBlob(image.configDigest)));
         const result = await log.group(`Pushing ${platformName(image.platform)} to ${ref.registry}/${ref.repository}`, () =>
@@ -184,13 +203,17 @@ async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNul
           ),
         );
         if (result.digest !== image.manifest.digest) throw new Error(`${formatReference(ref)}: the registry's manifest ${result.digest} is not the archive's ${image.manifest.digest}`);
+        layers.push(result.layers);
+        counts.uploaded += result.uploaded;
+        counts.skipped += result.skipped;
+        counts.mounted += result.mounted;
       }
       const put = settings.byDigest || tags.length === 0 ? [staged.index.digest] : [...new Set(tags)];
       for (const reference of put) await putManifest(client, ref.repository, reference, staged.index);
       done.set(ref.registry, [...(done.get(ref.registry) ?? []), ref.repository]);
       const reference = formatReference({ registry: ref.registry, repository: ref.repository, digest: staged.index.digest });
       log.info(`Pushed ${reference}${settings.byDigest ? ' (by digest)' : ` as ${put.join(', ')}`}`);
-      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put });
+      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put, layers, ...counts });
     } finally {
       await client.close();
     }
