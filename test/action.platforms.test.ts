@@ -43,7 +43,9 @@ test('inputs: platforms, push-by-digest and function: manifest, each mistake nam
 
   const cases: [Record<string, string>, RegExp][] = [
     [{ name: 'a', platforms: 'linux/amd64,windows/amd64' }, /^input 'platforms': 'windows\/amd64': only linux images/],
-    [{ function: 'buildImage', name: 'a', platforms: 'linux/arm64' }, /^input 'platforms': buildImage builds for one platform; buildLayeredImage, streamLayeredImage, buildLayeredImageWithNixDb take platforms$/],
+    [{ function: 'buildNixShellImage', drv: `/nix/store/${'a'.repeat(32)}-x.drv`, platforms: 'linux/arm64' }, /^input 'platforms': buildNixShellImage builds for one platform; buildLayeredImage, streamLayeredImage, buildLayeredImageWithNixDb, buildImage, buildImageWithNixDb take platforms$/],
+    [{ function: 'buildImage', name: 'a', runAsRoot: 'touch /x', platforms: 'linux/arm64' }, /^attribute 'runAsRoot': its VM runs this machine's kernel and binaries/],
+    [{ name: 'a', fromImage: './base.tar', platforms: 'linux/arm64' }, /^attribute 'fromImage': a base image archive holds one platform/],
     [{ image: './result', platforms: 'linux/arm64' }, /^input 'platforms': not used with 'image'/],
     [{ name: 'a', 'push-by-digest': 'true', push: 'r.example/a' }, /^input 'push-by-digest': goes with 'platforms'/],
     [{ name: 'a', platforms: 'linux/arm64', 'push-by-digest': 'true' }, /^input 'push-by-digest': needs push/],

@@ -139,6 +139,33 @@ describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAva
     await removeImage('multi-oci:amd64');
   });
 
+  test('buildImage (no runAsRoot) for two platforms: copyToRoot realised per system, each config its architecture; runAsRoot refused', async () => {
+    const raw: RawAttributes = new Map([
+      ['name', { json: 'multi-root' }],
+      ['tag', { json: '1.0' }],
+      ['copyToRoot', { json: [`path:${flake}#app`, `path:${flake}#busybox`] }],
+      ['config', { json: { Cmd: ['/bin/app'] } }],
+    ]);
+    const rootSpec = parseSpec('buildImage', raw);
+    const out = path.join(tmp, 'multi-root.oci.tar');
+    const r = await buildPlatforms({ spec: rootSpec, platforms: both, out, load: false, push: { refs: [`${reg.host}/multi-root:1.0`], tlsVerify: false }, tmpDir: tmp, log });
+    const index = JSON.parse((await skopeoRaw(`${reg.host}/multi-root:1.0`)).toString('utf8'));
+    assert.deepEqual(index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ['amd64', 'arm64']);
+    assert.equal((await skopeoInspect(`${reg.host}/multi-root:1.0`, { overrideArch: 'arm64' })).Architecture, 'arm64');
+    // The arm64 image's one layer holds /bin/busybox copied from the aarch64 store path.
+    const dir = path.join(tmp, 'root-arm64');
+    await run('skopeo', ['--override-arch', 'arm64', 'copy', `oci-archive:${out}:1.0`, `dir:${dir}`]);
+    const root = path.join(tmp, 'root-arm64-fs');
+    fs.mkdirSync(root);
+    const [layer] = r.platforms[1]!.layers;
+    await run('tar', ['-xzf', path.join(dir, layer!.digest.slice('sha256:'.length)), '-C', root]);
+    assert.equal(await elfMachine(path.join(root, 'bin/busybox')), 183); // EM_AARCH64
+    await assert.rejects(
+      buildPlatforms({ spec: parseSpec('buildImage', new Map([...raw, ['runAsRoot', { json: 'touch /x' }]])), platforms: both, out, load: false, tmpDir: tmp, log }),
+      /^SpecError: attribute 'runAsRoot': its VM runs this machine's kernel/,
+    );
+  });
+
   test('docker run --platform linux/arm64 runs the arm64 image (qemu-user-static through binfmt_misc)', { skip: qemuAarch64() ? false : `no qemu-aarch64 binfmt handler (${QEMU_AARCH64})` }, async () => {
     await removeImage('multi-oci:arm64');
     const daemon = process.env.DOCKER_HOST ? ['--dest-daemon-host', process.env.DOCKER_HOST] : [];

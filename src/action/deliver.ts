@@ -7,7 +7,8 @@ import path from 'node:path';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
-import { isNixShellImageSpec, type LayeredImageSpec } from '../spec/index.ts';
+import { isNixShellImageSpec } from '../spec/index.ts';
+import type { PlatformsSpec } from '../functions/platforms.ts';
 import { pullImage } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeReport } from '../functions/mergeImages.ts';
 import { exportImage, exportImageName, type ExportImageResult } from '../functions/exportImage.ts';
@@ -54,7 +55,7 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
   const { env, tmpRoot, log, cache, access } = ctx;
   const target = inputs.target;
   if (target.kind === 'manifest') return produceManifest(inputs, target, ctx);
-  if (target.kind === 'build' && inputs.platforms) return producePlatforms(inputs, target.spec as LayeredImageSpec, inputs.platforms, ctx);
+  if (target.kind === 'build' && inputs.platforms) return producePlatforms(inputs, target.spec as PlatformsSpec, inputs.platforms, ctx);
   if (target.kind === 'build') {
     const spec = target.spec;
     const name = isNixShellImageSpec(spec) ? await nixShellArchiveName(spec, log) : spec.name;

@@ -6,11 +6,10 @@
 
 import path from 'node:path';
 import type { LayerCache } from '../cache/index.ts';
-import { buildPlatforms, type PlatformsReport } from '../functions/platforms.ts';
+import { buildPlatforms, type PlatformsReport, type PlatformsSpec } from '../functions/platforms.ts';
 import { platformString } from '../registry/manifest.ts';
 import { formatReference, getManifest, openRegistry, pushIndex, type Reference } from '../registry/index.ts';
 import { parsePushRefs, type PushedImage } from '../sinks/push.ts';
-import type { LayeredImageSpec } from '../spec/index.ts';
 import { Input } from './constants.ts';
 import { InputError, type ActionInputs } from './inputs.ts';
 import type { ActionLog } from './log.ts';
@@ -28,7 +27,7 @@ interface Context {
 /** The archive's default file: an OCI image layout (a docker-archive holds one platform). */
 export const ociArchiveName = (name: string) => `${name.replace(/[/:]/g, '-')}.oci.tar`;
 
-export async function producePlatforms(inputs: ActionInputs, spec: LayeredImageSpec, platforms: PlatformsInput, ctx: Context): Promise<StepReport> {
+export async function producePlatforms(inputs: ActionInputs, spec: PlatformsSpec, platforms: PlatformsInput, ctx: Context): Promise<StepReport> {
   const { access } = ctx;
   const out = path.resolve(inputs.out ?? path.join(ctx.tmpRoot, ociArchiveName(spec.name)));
   const r = await buildPlatforms({

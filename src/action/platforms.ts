@@ -3,7 +3,7 @@
 // index without a tag (a job of the matrix pattern); `function: manifest` merges such
 // digests (`sources`) into one index under the push references (the matrix's last job).
 
-import { MULTI_PLATFORM_FUNCTIONS } from '../functions/platforms.ts';
+import { checkPlatformsSpec, MULTI_PLATFORM_FUNCTIONS, type PlatformsSpec } from '../functions/platforms.ts';
 import { hostPlatform, parsePlatforms, platformName, PlatformError, type TargetPlatform } from '../image/platform.ts';
 import { isDigest, parseReference, type Reference } from '../registry/index.ts';
 import { Input, MANIFEST_FUNCTION } from './constants.ts';
@@ -72,6 +72,8 @@ export function platformsInput(read: InputReader, target: Target, other: { push:
     const what = target.kind === 'build' ? `${target.spec.fn} builds for one platform` : `not used with ${target.kind === 'image' ? "'image'" : target.kind === 'pull' ? 'pullImage' : target.kind === 'merge' ? 'mergeImages' : 'exportImage'}`;
     throw new InputError(Input.Platforms, `${what}; ${MULTI_PLATFORM_FUNCTIONS.join(', ')} take platforms`);
   }
+  // runAsRoot and fromImage fail here, before KVM is set up for them.
+  checkPlatformsSpec(target.spec as PlatformsSpec);
   if (byDigest && other.push.length === 0) throw new InputError(Input.PushByDigest, 'needs push: the repositories to push the index to');
   if (other.sbom) throw new InputError(Input.Sbom, "not with 'platforms' yet: SBOMs are attached to single-platform images");
   if (other.provenance !== 'false') throw new InputError(Input.Provenance, "not with 'platforms' yet: provenance is attached to single-platform images");

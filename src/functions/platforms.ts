@@ -1,6 +1,9 @@
 // One image for several platforms (`platforms: linux/amd64,linux/arm64`): the layered
-// spec is planned once per platform, its installables realised for that platform's Nix
-// system (layeredImage.ts checks they are for it), and the images go under one index.
+// or buildImage spec is planned once per platform, its installables realised for that
+// platform's Nix system (layeredImage.ts and buildImage.ts check they are for it), and
+// the images go under one index. buildImage's runAsRoot is refused: its VM is this
+// machine's kernel and its scripts this machine's binaries. fromImage is refused too: a
+// base image archive holds one platform.
 //
 // Blobs are staged once (src/image/ociArchive.ts) and every destination reads them:
 //   out / stdout  an OCI image layout archive (a docker-archive holds one platform)
@@ -21,17 +24,28 @@ import { formatReference, openRegistry, parseReference, pushImage, putManifest, 
 import type { BlobReport } from '../registry/blobs.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerMediaType } from '../registry/manifest.ts';
-import type { FunctionName, LayeredImageSpec } from '../spec/index.ts';
+import { isBuildImageSpec, type BuildImageSpec, type FunctionName, type LayeredImageSpec } from '../spec/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { deliver, writeFileAtomic } from './deliver.ts';
 import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+import { planBuildImage } from './buildImage.ts';
 
 /** The functions that take `platforms`: their spec is planned once per platform. */
-export const MULTI_PLATFORM_FUNCTIONS: readonly FunctionName[] = ['buildLayeredImage', 'streamLayeredImage', 'buildLayeredImageWithNixDb'];
+export const MULTI_PLATFORM_FUNCTIONS: readonly FunctionName[] = ['buildLayeredImage', 'streamLayeredImage', 'buildLayeredImageWithNixDb', 'buildImage', 'buildImageWithNixDb'];
+
+export type PlatformsSpec = LayeredImageSpec | BuildImageSpec;
+
+/** What a multi-platform build cannot do, as an error naming the attribute; before anything is built. */
+export function checkPlatformsSpec(spec: PlatformsSpec): void {
+  if (spec.fromImage !== null) throw new SpecError('fromImage', "a base image archive holds one platform; leave fromImage out with 'platforms'");
+  if (isBuildImageSpec(spec) && spec.runAsRoot !== null) {
+    throw new SpecError('runAsRoot', "its VM runs this machine's kernel and binaries, so it cannot build other platforms; leave runAsRoot out with 'platforms'");
+  }
+}
 
 export interface PlatformsRequest {
-  spec: LayeredImageSpec;
+  spec: PlatformsSpec;
   platforms: TargetPlatform[];
   out?: string;
   stdout?: Writable;
@@ -79,6 +93,7 @@ export interface PlatformsPushed {
 
 export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsReport> {
   const { spec, log } = req;
+  checkPlatformsSpec(spec);
   const host = hostPlatform();
   const local = req.platforms.find((p) => p.system === host.system);
   if (req.load && !local) throw new SpecError('load', `Docker loads the runner's own platform (${platformName(host)}), which 'platforms' does not list`);
@@ -95,8 +110,9 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
     const base: Omit<BuildContext, 'platform'> = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: undefined };
     for (const platform of req.platforms) {
       const dir = await fsp.mkdtemp(path.join(workDir, `${platform.system}-`));
+      const ctx = { ...base, workDir: dir, platform };
       const plan = await log.group(`Planning ${platformName(platform)} (${platform.system})`, () =>
-        planLayeredImage({ ...spec, architecture: platform.architecture }, { ...base, workDir: dir, platform }),
+        isBuildImageSpec(spec) ? planBuildImage({ ...spec, architecture: platform.architecture }, ctx) : planLayeredImage({ ...spec, architecture: platform.architecture }, ctx),
       );
       plans.push({ platform, plan });
     }
