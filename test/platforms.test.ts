@@ -20,6 +20,7 @@ import { parseSpec, type LayeredImageSpec, type RawAttributes } from '../src/spe
 import { silentLogger } from '../src/util/log.ts';
 import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { allowAarch64Builds, multiarchFlake } from './helpers/multiarch.ts';
+import { nixDockerOk } from './helpers/cli.ts';
 import { nixAvailable, useOfflineNix } from './helpers/nixFixtures.ts';
 import { skopeoInspect, skopeoRaw, startRegistry, type TestRegistry } from './helpers/registry.ts';
 
@@ -164,6 +165,21 @@ describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAva
       buildPlatforms({ spec: parseSpec('buildImage', new Map([...raw, ['runAsRoot', { json: 'touch /x' }]])), platforms: both, out, load: false, tmpDir: tmp, log }),
       /^SpecError: attribute 'runAsRoot': its VM runs this machine's kernel/,
     );
+  });
+
+  test('the CLI with --platforms and the layer cache: the second build restores every layer of both platforms, same index', async () => {
+    const cacheDir = path.join(tmp, 'cli-cache');
+    const args = ['buildLayeredImage', '--name', 'multi', '--tag', '1.0', '--contents', `path:${flake}#app`, '--contents', `path:${flake}#busybox`, '--config', '{"Cmd":["/bin/app"]}', '--platforms', 'linux/amd64,linux/arm64', '--cache-dir', cacheDir, '--json'];
+    const first = (await nixDockerOk([...args, '--out', path.join(tmp, 'cli-1.oci.tar')])).json();
+    assert.equal(first.indexDigest, oneStep.indexDigest, 'the CLI builds the same index as the engine');
+    assert.ok(first.platforms.every((p: { layers: { cached: boolean }[] }) => p.layers.every((l) => !l.cached)));
+    assert.ok(first.cache.puts > 0);
+    const second = (await nixDockerOk([...args, '--out', path.join(tmp, 'cli-2.oci.tar')])).json();
+    assert.deepEqual(second.platforms.map((p: { platform: string }) => p.platform), ['linux/amd64', 'linux/arm64']);
+    assert.ok(second.platforms.every((p: { layers: { cached: boolean }[] }) => p.layers.every((l) => l.cached)), 'every layer of both platforms from the cache');
+    assert.equal(second.cache.hits, first.cache.puts);
+    assert.equal(second.indexDigest, first.indexDigest);
+    assert.ok(fs.readFileSync(path.join(tmp, 'cli-2.oci.tar')).equals(fs.readFileSync(path.join(tmp, 'cli-1.oci.tar'))), 'identical archive bytes');
   });
 
   test('docker run --platform linux/arm64 runs the arm64 image (qemu-user-static through binfmt_misc)', { skip: qemuAarch64() ? false : `no qemu-aarch64 binfmt handler (${QEMU_AARCH64})` }, async () => {
