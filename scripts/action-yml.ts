@@ -6,7 +6,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { FUNCTIONS } from '../src/spec/attributes.ts';
 import { allAttributeNames } from '../src/action/inputs.ts';
-import { DEFAULT_FUNCTION, Input, Output, type InputName, type OutputName } from '../src/action/constants.ts';
+import { DEFAULT_FUNCTION, Input, MANIFEST_FUNCTION, Output, type InputName, type OutputName } from '../src/action/constants.ts';
+import { MULTI_PLATFORM_FUNCTIONS } from '../src/functions/platforms.ts';
 import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../src/cache/actions/index.ts';
 
 const file = path.resolve(import.meta.dirname, '../action.yml');
@@ -16,7 +17,7 @@ const inputs: Record<string, InputDoc> = {};
 // `function` carries no action.yml default: with `image` it must be left out, and a
 // default would make it look given.
 inputs[Input.Function] = {
-  description: `The dockerTools function: ${Object.keys(FUNCTIONS).join(', ')}. Default: ${DEFAULT_FUNCTION} (unless \`image\` is given).`,
+  description: `The dockerTools function: ${Object.keys(FUNCTIONS).join(', ')}; or \`${MANIFEST_FUNCTION}\`, which builds nothing and pushes one index of the images in \`sources\` (the last job of a matrix). Default: ${DEFAULT_FUNCTION} (unless \`image\` is given).`,
   required: false,
 };
 inputs[Input.Image] = {
@@ -95,6 +96,19 @@ const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
     required: false,
     default: 'index',
   },
+  [Input.Platforms]: {
+    description: `Build for these platforms, as build-push-action takes them (\`linux/amd64,linux/arm64\`, \`linux/arm/v7\`; or Nix systems): one image per platform, its installables realised for that platform's Nix system (\`{system}\` in an installable names it), under one OCI index. The archive is an OCI image layout (\`<name>.oci.tar\`, for skopeo and podman); \`load\` loads the runner's own platform; \`push\` sends every platform and the index. Functions: ${MULTI_PLATFORM_FUNCTIONS.join(', ')}.`,
+    required: false,
+  },
+  [Input.PushByDigest]: {
+    description: "With `platforms`: push the index without a tag (one job of a matrix); the `digest` output names it for a last job with `function: manifest`.",
+    required: false,
+    default: 'false',
+  },
+  [Input.Sources]: {
+    description: `With \`function: ${MANIFEST_FUNCTION}\`: the images to put under one index, one per line: \`repository@sha256:...\`, or \`sha256:...\` (in each repository pushed to). Images that are indexes contribute their platforms.`,
+    required: false,
+  },
   [Input.Provenance]: {
     description: 'SLSA v1 provenance (in-toto): false, min, or max (also every store path with its narHash); a file beside the archive, attached to pushed images.',
     required: false,
@@ -106,7 +120,7 @@ Object.assign(inputs, own);
 const outputs: Record<OutputName, { description: string }> = {
   [Output.ImageTag]: { description: 'The tag of the image (derived from its content when `tag` is empty).' },
   [Output.Image]: { description: 'name:tag of the image.' },
-  [Output.Digest]: { description: 'The manifest digest (sha256:...) of the pushed image; empty when nothing was pushed.' },
+  [Output.Digest]: { description: 'The manifest digest (sha256:...) of the pushed image; empty when nothing was pushed. With `platforms`: the index digest (the archive holds the same index), pushed or not.' },
   [Output.ImageId]: { description: 'The config digest (sha256:...), as `docker images --no-trunc` shows it.' },
   [Output.Archive]: { description: 'Path of the image archive.' },
   [Output.ArtifactId]: { description: 'ID of the uploaded artifact.' },
@@ -115,7 +129,8 @@ const outputs: Record<OutputName, { description: string }> = {
   [Output.Sbom]: { description: 'Path of the SPDX 2.3 SBOM (with `sbom: true`).' },
   [Output.SbomCyclonedx]: { description: 'Path of the CycloneDX 1.6 SBOM (with `sbom: true`).' },
   [Output.Provenance]: { description: 'Path of the SLSA provenance statement (with `provenance`).' },
-  [Output.Layers]: { description: 'JSON list of layers, bottom first: diff_id, digest, size, compressed_size, paths, cached, pushed ({repository: uploaded|skipped|mounted}).' },
+  [Output.Platforms]: { description: 'With `platforms` or `function: manifest`: JSON list of the platforms in the index: platform, digest (its image manifest), image_id.' },
+  [Output.Layers]: { description: 'JSON list of layers, bottom first: diff_id, digest, size, compressed_size, paths, cached, platform (with `platforms`), pushed ({repository: uploaded|skipped|mounted}).' },
 };
 
 const doc = {

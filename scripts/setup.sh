@@ -8,8 +8,13 @@ packages=(
   nix-bin docker.io docker-registry skopeo umoci fakeroot proot busybox-static
   zstd pigz python3 git ca-certificates tar gzip sqlite3 apache2-utils openssl bash-static
   qemu-system-x86 linux-image-amd64 xutils-dev cpio xz-utils rsync jq
-  debootstrap bubblewrap sudo util-linux
+  debootstrap bubblewrap sudo util-linux qemu-user-static
 )
+# The multi-platform tests take Debian's arm64 busybox-static (apt-get download).
+if [[ $(id -u) -eq 0 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+  apt-get update -q
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -38,6 +43,15 @@ if [[ $(id -u) -eq 0 ]]; then
   done
   mkdir -p /etc/nix
   grep -qs '^sandbox *= *false' /etc/nix/nix.conf || echo 'sandbox = false' >>/etc/nix/nix.conf
+
+  # `docker run --platform linux/arm64` through qemu: register qemu-user-static's aarch64
+  # handler with binfmt_misc (the F flag opens the interpreter now, so containers use it
+  # without it in their root). Machines without systemd-binfmt get it here.
+  binfmt=/proc/sys/fs/binfmt_misc
+  [[ -e $binfmt/register ]] || mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
+  if [[ -w $binfmt/register && ! -e $binfmt/qemu-aarch64 ]]; then
+    cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$binfmt/register" || echo 'setup: could not register qemu-aarch64 with binfmt_misc' >&2
+  fi
 fi
 
 cd "$(dirname "$0")/.."

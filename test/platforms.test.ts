@@ -18,13 +18,24 @@ import { pushIndex } from '../src/registry/multiarch.ts';
 import { parseReference } from '../src/registry/reference.ts';
 import { parseSpec, type LayeredImageSpec, type RawAttributes } from '../src/spec/index.ts';
 import { silentLogger } from '../src/util/log.ts';
-import { dockerRun, removeImage } from './helpers/docker.ts';
+import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { allowAarch64Builds, multiarchFlake } from './helpers/multiarch.ts';
+import { nixDockerOk } from './helpers/cli.ts';
 import { nixAvailable, useOfflineNix } from './helpers/nixFixtures.ts';
 import { skopeoInspect, skopeoRaw, startRegistry, type TestRegistry } from './helpers/registry.ts';
 
 const run = promisify(execFile);
 const log = silentLogger;
+
+/** Docker runs arm64 images here when the kernel hands aarch64 ELF files to qemu (scripts/setup.sh registers it). */
+const QEMU_AARCH64 = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+const qemuAarch64 = (): boolean => {
+  try {
+    return fs.readFileSync(QEMU_AARCH64, 'utf8').startsWith('enabled');
+  } catch {
+    return false;
+  }
+};
 
 describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAvailable() ? false : 'Nix is not installed' }, () => {
   let reg: TestRegistry;
@@ -127,5 +138,57 @@ describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAva
     await run('skopeo', ['--override-arch', 'amd64', 'copy', ...daemon, `oci-archive:${path.join(tmp, 'multi.tar')}:1.0`, 'docker-daemon:multi-oci:amd64']);
     assert.equal((await dockerRun('multi-oci:amd64')).trim(), 'Hello from x86_64-linux');
     await removeImage('multi-oci:amd64');
+  });
+
+  test('buildImage (no runAsRoot) for two platforms: copyToRoot realised per system, each config its architecture; runAsRoot refused', async () => {
+    const raw: RawAttributes = new Map([
+      ['name', { json: 'multi-root' }],
+      ['tag', { json: '1.0' }],
+      ['copyToRoot', { json: [`path:${flake}#app`, `path:${flake}#busybox`] }],
+      ['config', { json: { Cmd: ['/bin/app'] } }],
+    ]);
+    const rootSpec = parseSpec('buildImage', raw);
+    const out = path.join(tmp, 'multi-root.oci.tar');
+    const r = await buildPlatforms({ spec: rootSpec, platforms: both, out, load: false, push: { refs: [`${reg.host}/multi-root:1.0`], tlsVerify: false }, tmpDir: tmp, log });
+    const index = JSON.parse((await skopeoRaw(`${reg.host}/multi-root:1.0`)).toString('utf8'));
+    assert.deepEqual(index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ['amd64', 'arm64']);
+    assert.equal((await skopeoInspect(`${reg.host}/multi-root:1.0`, { overrideArch: 'arm64' })).Architecture, 'arm64');
+    // The arm64 image's one layer holds /bin/busybox copied from the aarch64 store path.
+    const dir = path.join(tmp, 'root-arm64');
+    await run('skopeo', ['--override-arch', 'arm64', 'copy', `oci-archive:${out}:1.0`, `dir:${dir}`]);
+    const root = path.join(tmp, 'root-arm64-fs');
+    fs.mkdirSync(root);
+    const [layer] = r.platforms[1]!.layers;
+    await run('tar', ['-xzf', path.join(dir, layer!.digest.slice('sha256:'.length)), '-C', root]);
+    assert.equal(await elfMachine(path.join(root, 'bin/busybox')), 183); // EM_AARCH64
+    await assert.rejects(
+      buildPlatforms({ spec: parseSpec('buildImage', new Map([...raw, ['runAsRoot', { json: 'touch /x' }]])), platforms: both, out, load: false, tmpDir: tmp, log }),
+      /^SpecError: attribute 'runAsRoot': its VM runs this machine's kernel/,
+    );
+  });
+
+  test('the CLI with --platforms and the layer cache: the second build restores every layer of both platforms, same index', async () => {
+    const cacheDir = path.join(tmp, 'cli-cache');
+    const args = ['buildLayeredImage', '--name', 'multi', '--tag', '1.0', '--contents', `path:${flake}#app`, '--contents', `path:${flake}#busybox`, '--config', '{"Cmd":["/bin/app"]}', '--platforms', 'linux/amd64,linux/arm64', '--cache-dir', cacheDir, '--json'];
+    const first = (await nixDockerOk([...args, '--out', path.join(tmp, 'cli-1.oci.tar')])).json();
+    assert.equal(first.indexDigest, oneStep.indexDigest, 'the CLI builds the same index as the engine');
+    assert.ok(first.platforms.every((p: { layers: { cached: boolean }[] }) => p.layers.every((l) => !l.cached)));
+    assert.ok(first.cache.puts > 0);
+    const second = (await nixDockerOk([...args, '--out', path.join(tmp, 'cli-2.oci.tar')])).json();
+    assert.deepEqual(second.platforms.map((p: { platform: string }) => p.platform), ['linux/amd64', 'linux/arm64']);
+    assert.ok(second.platforms.every((p: { layers: { cached: boolean }[] }) => p.layers.every((l) => l.cached)), 'every layer of both platforms from the cache');
+    assert.equal(second.cache.hits, first.cache.puts);
+    assert.equal(second.indexDigest, first.indexDigest);
+    assert.ok(fs.readFileSync(path.join(tmp, 'cli-2.oci.tar')).equals(fs.readFileSync(path.join(tmp, 'cli-1.oci.tar'))), 'identical archive bytes');
+  });
+
+  test('docker run --platform linux/arm64 runs the arm64 image (qemu-user-static through binfmt_misc)', { skip: qemuAarch64() ? false : `no qemu-aarch64 binfmt handler (${QEMU_AARCH64})` }, async () => {
+    await removeImage('multi-oci:arm64');
+    const daemon = process.env.DOCKER_HOST ? ['--dest-daemon-host', process.env.DOCKER_HOST] : [];
+    await run('skopeo', ['--override-arch', 'arm64', 'copy', ...daemon, `oci-archive:${path.join(tmp, 'multi.tar')}:1.0`, 'docker-daemon:multi-oci:arm64']);
+    assert.equal((await docker('image', 'inspect', '--format', '{{.Architecture}}', 'multi-oci:arm64')).trim(), 'arm64');
+    assert.equal((await docker('run', '--rm', '--network', 'none', '--platform', 'linux/arm64', 'multi-oci:arm64')).trim(), 'Hello from aarch64-linux');
+    assert.equal((await docker('run', '--rm', '--network', 'none', '--platform', 'linux/arm64', 'multi-oci:arm64', 'uname', '-m')).trim(), 'aarch64');
+    await removeImage('multi-oci:arm64');
   });
 });

@@ -23,6 +23,9 @@ export const Input = {
   Sbom: 'sbom',
   Provenance: 'provenance',
   Attestations: 'attestations',
+  Platforms: 'platforms',
+  PushByDigest: 'push-by-digest',
+  Sources: 'sources',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -39,6 +42,7 @@ export const Output = {
   Sbom: 'sbom',
   SbomCyclonedx: 'sbom-cyclonedx',
   Provenance: 'provenance',
+  Platforms: 'platforms',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 
@@ -51,6 +55,8 @@ export const State = {
 } as const;
 
 export const DEFAULT_FUNCTION = 'buildLayeredImage';
+/** `function: manifest`: no image built; the images in `sources` go under one index at the push references. */
+export const MANIFEST_FUNCTION = 'manifest';
 export const KVM_MODES = ['auto', 'true', 'false'] as const;
 export type KvmInput = (typeof KVM_MODES)[number];
 export const FORMATS = ['auto', 'docker', 'oci'] as const;

@@ -8,6 +8,7 @@ import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { isNixShellImageSpec } from '../spec/index.ts';
+import type { PlatformsSpec } from '../functions/platforms.ts';
 import { pullImage } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeReport } from '../functions/mergeImages.ts';
 import { exportImage, exportImageName, type ExportImageResult } from '../functions/exportImage.ts';
@@ -15,6 +16,7 @@ import { uploadArchiveArtifact, type ArtifactUpload } from '../sinks/artifact.ts
 import type { LayerCache } from '../cache/index.ts';
 import type { KvmMode } from '../vm/index.ts';
 import { Input } from './constants.ts';
+import { produceManifest, producePlatforms } from './deliverPlatforms.ts';
 import { deliverArchive, resolveImageInput } from './existingImage.ts';
 import { InputError, type ActionInputs } from './inputs.ts';
 import { formatBytes, formatRate, formatSeconds, type ActionLog } from './log.ts';
@@ -52,6 +54,8 @@ function pushRequest(inputs: ActionInputs, access: RegistryAccess) {
 export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEnv; tmpRoot: string; log: ActionLog; cache?: LayerCache; kvm?: KvmMode; access: RegistryAccess }): Promise<StepReport> {
   const { env, tmpRoot, log, cache, access } = ctx;
   const target = inputs.target;
+  if (target.kind === 'manifest') return produceManifest(inputs, target, ctx);
+  if (target.kind === 'build' && inputs.platforms) return producePlatforms(inputs, target.spec as PlatformsSpec, inputs.platforms, ctx);
   if (target.kind === 'build') {
     const spec = target.spec;
     const name = isNixShellImageSpec(spec) ? await nixShellArchiveName(spec, log) : spec.name;

@@ -13,6 +13,7 @@ import type { ExportImageSpec } from '../functions/exportImage.ts';
 import { FUNCTIONS, functionName, isBuildImageSpec, parseSpec, type FunctionName, type ImageSpec, type RawAttributes } from '../spec/index.ts';
 import { FORMATS, Input, KVM_MODES, type KvmInput } from './constants.ts';
 import { parseProvenanceMode, type ProvenanceMode } from '../provenance/index.ts';
+import { isManifestFunction, manifestTarget, platformsInput, type ManifestTarget, type PlatformsInput } from './platforms.ts';
 
 /** A bad action-only input: the message names it, in one line. */
 export class InputError extends Error {
@@ -34,7 +35,9 @@ export type Target =
   /** mergeImages: several archives into one (a file, maybe loaded; never pushed). */
   | { kind: 'merge'; spec: MergeImagesSpec }
   /** exportImage: an image's filesystem as a tar (a file; no image to load or push). */
-  | { kind: 'export'; spec: ExportImageSpec };
+  | { kind: 'export'; spec: ExportImageSpec }
+  /** `function: manifest`: images pushed already, merged into one index (./platforms.ts). */
+  | ManifestTarget;
 
 export interface ActionInputs {
   target: Target;
@@ -54,6 +57,8 @@ export interface ActionInputs {
   sbom: boolean;
   provenance: ProvenanceMode;
   attestations: AttestMode;
+  /** `platforms` (and `push-by-digest`): one image per platform under one index; null for one platform. */
+  platforms: PlatformsInput | null;
 }
 
 /** Reads one input the way @actions/core does: INPUT_<NAME upper-cased, spaces as _>, trimmed. */
@@ -125,7 +130,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
+export function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
   const v = read(name);
   if (v === '') return fallback;
   if (/^(true|True|TRUE)$/.test(v)) return true;
@@ -183,6 +188,7 @@ function targetInputs(read: InputReader): Target {
     if (read(Input.Labels) !== '') throw new InputError(Input.Labels, `not used with 'image': the image is delivered as it was built`);
     return { kind: 'image', item: image };
   }
+  if (isManifestFunction(fnText)) return manifestTarget(read);
   let fn: FunctionName;
   try {
     fn = functionName(fnText || 'buildLayeredImage');
@@ -279,6 +285,7 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
     sbom,
     provenance,
     attestations: oneOf(read, Input.Attestations, ATTEST_MODES, 'index'),
+    platforms: platformsInput(read, target, { push, sbom, provenance, format: read(Input.Format) }),
   };
 }
 

@@ -14,7 +14,7 @@ import { prepareKvm, realKvmDeps } from './kvm.ts';
 import { ActionLog } from './log.ts';
 import { requireNix } from './preflight.ts';
 import { registryAccess } from './registryAuth.ts';
-import { layersOutput, pushedOutput, type StepReport } from './report.ts';
+import { layersOutput, platformsOutput, pushedOutput, type StepReport } from './report.ts';
 import { run } from './run.ts';
 import { state } from './state.ts';
 import { writeSummary } from './summary.ts';
@@ -22,11 +22,13 @@ import { writeSummary } from './summary.ts';
 function setOutputs(report: StepReport): void {
   core.setOutput(Output.ImageTag, report.imageTag);
   core.setOutput(Output.Image, report.image);
-  core.setOutput(Output.Digest, report.pushed[0]?.digest ?? '');
+  // A multi-platform image's index digest is known unpushed: the archive holds the same index.
+  core.setOutput(Output.Digest, report.index?.digest ?? report.pushed[0]?.digest ?? '');
   core.setOutput(Output.ImageId, report.configDigest);
   core.setOutput(Output.Archive, report.archive ?? '');
   core.setOutput(Output.Pushed, JSON.stringify(pushedOutput(report)));
   core.setOutput(Output.Layers, JSON.stringify(layersOutput(report)));
+  if (report.index) core.setOutput(Output.Platforms, JSON.stringify(platformsOutput(report)));
   if (report.sbom?.spdx) core.setOutput(Output.Sbom, report.sbom.spdx);
   if (report.sbom?.cyclonedx) core.setOutput(Output.SbomCyclonedx, report.sbom.cyclonedx);
   if (report.sbom?.provenance) core.setOutput(Output.Provenance, report.sbom.provenance);
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     kvm = outcome.vm;
   }
   // Images built elsewhere only gain from the cache when pushed (their layers' compressed digests).
-  const cache = target.kind === 'build' || inputs.push.length > 0 ? openLayerCache(inputs, env, log) : undefined;
+  const cache = target.kind === 'build' || (target.kind !== 'manifest' && inputs.push.length > 0) ? openLayerCache(inputs, env, log) : undefined;
 
   const access = await registryAccess(inputs, env, tmpRoot, log);
   let report: StepReport;
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   }
   // Outputs first: a failed artifact upload below still leaves them set.
   setOutputs(report);
-  logDelivery(report, log, cache !== undefined);
+  if (target.kind !== 'manifest') logDelivery(report, log, cache !== undefined);
 
   const archiveBytes = report.archive ? sizeOf(report.archive) : undefined;
   try {

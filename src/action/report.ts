@@ -17,6 +17,17 @@ export interface LayerOut {
   paths: string[];
   /** Taken from the layer cache: not tarred or compressed again. */
   cached: boolean;
+  /** A multi-platform image's layer: the platform whose image holds it (`linux/arm64`). */
+  platform?: string;
+}
+
+/** One platform of a multi-platform image (or of an index merged by `function: manifest`). */
+export interface PlatformOut {
+  platform: string;
+  /** Its image manifest's digest, as the index names it. */
+  manifestDigest: string;
+  /** Its config's digest (the image id); unknown for images merged by digest. */
+  configDigest?: string;
 }
 
 export interface StepReport {
@@ -35,6 +46,8 @@ export interface StepReport {
   artifact?: ArtifactUpload;
   /** SBOM and provenance files (built images, when asked). */
   sbom?: SbomReport;
+  /** A multi-platform image: its index's digest (archive and registries alike) and its platforms. */
+  index?: { digest: string; platforms: PlatformOut[] };
 }
 
 export function fromBuild(r: BuildReport): StepReport {
@@ -84,6 +97,7 @@ export function layersOutput(report: StepReport): unknown[] {
       compressed_size: l.compressedSize ?? null,
       paths: l.paths,
       cached: l.cached,
+      ...(l.platform ? { platform: l.platform } : {}),
       ...(Object.keys(push).length ? { pushed: push } : {}),
     };
   });
@@ -115,4 +129,9 @@ export function bytesPushed(report: StepReport): number {
     for (const b of p.layers) if (b.status === 'uploaded') n += b.size;
   }
   return n;
+}
+
+/** The `platforms` output: each platform's manifest in the index (empty for a single-platform image). */
+export function platformsOutput(report: StepReport): unknown[] {
+  return (report.index?.platforms ?? []).map((p) => ({ platform: p.platform, digest: p.manifestDigest, image_id: p.configDigest ?? null }));
 }

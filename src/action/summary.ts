@@ -49,7 +49,8 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
   const facts: SummaryTableRow[] = [
     [th('Function'), code(report.function)],
     [th('Image'), code(report.image)],
-    [th('Image ID'), code(report.configDigest)],
+    ...(report.configDigest ? [[th('Image ID'), report.configDigest.split(' ').map(code).join('<br>')]] : []),
+    ...(report.index ? [[th('Index'), `${code(report.index.digest)} (${report.index.platforms.map((p) => esc(p.platform)).join(', ')})`]] : []),
   ];
   if (report.archive) facts.push([th('Archive'), `${code(report.archive)}${ctx.archiveBytes !== undefined ? ` (${formatBytes(ctx.archiveBytes)})` : ''}`]);
   if (report.loaded.length) facts.push([th('Loaded into Docker'), report.loaded.map(code).join('<br>')]);
@@ -59,23 +60,46 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
 
   const cacheOn = ctx.cache !== undefined;
   const pushing = report.pushed.length > 0;
-  const header = [th('#'), th('Store paths'), th('Size'), th('Compressed'), ...(cacheOn ? [th('Layer cache')] : []), ...(pushing ? [th('Push')] : [])];
-  const rows: SummaryTableRow[] = [header];
-  report.layers.forEach((l, i) => {
-    const push = pushStatus(report, i);
-    const repos = Object.keys(push);
-    rows.push([
-      String(i + 1),
-      pathsCell(l.paths),
-      formatBytes(l.size),
-      l.compressedSize !== undefined ? formatBytes(l.compressedSize) : '',
-      ...(cacheOn ? [l.cached ? 'hit' : 'built'] : []),
-      ...(pushing ? [repos.length === 1 ? push[repos[0]!]! : repos.map((r) => `${esc(r)}: ${push[r]}`).join('<br>')] : []),
-    ]);
-  });
-  const hits = report.layers.filter((l) => l.cached).length;
-  s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
-  s.addTable(rows);
+  const layerTable = (indices: number[]): SummaryTableRow[] => {
+    const header = [th('#'), th('Store paths'), th('Size'), th('Compressed'), ...(cacheOn ? [th('Layer cache')] : []), ...(pushing ? [th('Push')] : [])];
+    return [
+      header,
+      ...indices.map((i, n) => {
+        const l = report.layers[i]!;
+        const push = pushStatus(report, i);
+        const repos = Object.keys(push);
+        return [
+          String(n + 1),
+          pathsCell(l.paths),
+          formatBytes(l.size),
+          l.compressedSize !== undefined ? formatBytes(l.compressedSize) : '',
+          ...(cacheOn ? [l.cached ? 'hit' : 'built'] : []),
+          ...(pushing ? [repos.length === 1 ? push[repos[0]!]! : repos.map((r) => `${esc(r)}: ${push[r]}`).join('<br>')] : []),
+        ];
+      }),
+    ];
+  };
+  const all = report.layers.map((_, i) => i);
+  const counted = (indices: number[]) => {
+    const hits = indices.filter((i) => report.layers[i]!.cached).length;
+    return `${indices.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${indices.length - hits} produced`;
+  };
+  if (report.index) {
+    // A multi-platform image: a section per platform, its manifest and its own layers.
+    for (const p of report.index.platforms) {
+      const indices = all.filter((i) => report.layers[i]!.platform === p.platform);
+      s.addHeading(`${esc(p.platform)}`, 4);
+      s.addRaw(`<p>Manifest ${code(p.manifestDigest)}${p.configDigest ? `<br>Image ID ${code(p.configDigest)}` : ''}</p>`, true);
+      if (indices.length) {
+        s.addRaw(`<p>Layers (${counted(indices)})</p>`, true);
+        s.addTable(layerTable(indices));
+      }
+    }
+  } else {
+    const hits = report.layers.filter((l) => l.cached).length;
+    s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
+    s.addTable(layerTable(all));
+  }
 
   if (report.sbom) {
     const sb = report.sbom;

@@ -34,6 +34,10 @@ Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
   --attestations referrers  attach them as OCI 1.1 referrers of the image (subject; the
                 referrers tag where the registry has no referrers API) instead of an index
   --cache-dir D / --no-cache / --cache-budget 8G   the layer cache (default $XDG_CACHE_HOME/nix-docker)
+  --platforms linux/amd64,linux/arm64   one image per platform under one OCI index (layered
+                functions, buildImage without runAsRoot); the archive is <name>.oci.tar, --load
+                loads this machine's platform
+  --push-by-digest  with --platforms: push the index untagged, for a later 'manifest' merge
   --work-dir D  where temporary files go (default: the system temp dir)
   -v            verbose
 

@@ -5,16 +5,13 @@
 // merge the digests of several jobs.
 
 import os from 'node:os';
-import { buildPlatforms } from '../functions/platforms.ts';
+import { buildPlatforms, MULTI_PLATFORM_FUNCTIONS, type PlatformsSpec } from '../functions/platforms.ts';
 import { parsePlatforms, PlatformError, type TargetPlatform } from '../image/platform.ts';
 import { localDirCache, defaultLocalCacheDir, parseSize } from '../cache/index.ts';
 import { parsePushRefs } from '../sinks/push.ts';
-import { UsageError, type FunctionName, type ImageSpec, type LayeredImageSpec } from '../spec/index.ts';
+import { UsageError, type FunctionName, type ImageSpec } from '../spec/index.ts';
 import { stderrLogger } from '../util/log.ts';
 import type { CliOptions } from './args.ts';
-
-/** The functions that take --platforms: their spec is planned once per platform. */
-export const MULTI_PLATFORM_FUNCTIONS: readonly FunctionName[] = ['buildLayeredImage', 'streamLayeredImage', 'buildLayeredImageWithNixDb'];
 
 export function cliPlatforms(fn: FunctionName, options: CliOptions): TargetPlatform[] | undefined {
   if (options.platforms === undefined) {
@@ -49,7 +46,7 @@ export async function runPlatformsCli(fn: FunctionName, spec: ImageSpec, platfor
   const auth = await helpers.registryAuth(options);
   const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: parseSize(options.cacheBudget) } : {}) }) : undefined;
   const report = await buildPlatforms({
-    spec: spec as LayeredImageSpec,
+    spec: spec as PlatformsSpec,
     platforms,
     out,
     stdout: toStdout ? process.stdout : undefined,

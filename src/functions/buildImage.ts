@@ -44,6 +44,8 @@ import { requireTool, runScript } from '../custom/run.ts';
 import { findStoreRefs } from '../custom/storeRefs.ts';
 import { SOURCE_DATE_EPOCH } from '../custom/index.ts';
 import type { BuildContext, ImagePlan } from './layeredImage.ts';
+import { installableFor } from '../image/platform.ts';
+import { requireSystem } from '../nix/systemCheck.ts';
 import { copyToRoot } from './buildImage/copyToRoot.ts';
 import { buildImageConfig, buildImageConfigBytes, createdValue } from './buildImage/imageJson.ts';
 import { concatTars, lsTarName, planClosureAppend, planLayerTree, sandboxOwner, type EntryInfo } from './buildImage/layerTar.ts';
@@ -105,8 +107,16 @@ export async function planBuildImage(spec: BuildImageSpec, ctx: BuildContext, op
   }
   const base = spec.fromImage === null ? null : await loadBase(spec, ctx.workDir);
 
-  const items = await log.group('Realising copyToRoot', () => attributeErrors(attribute, () => realiseDirectories(spec.copyToRoot ?? spec.contents ?? [], ctx)));
+  const platform = ctx.platform;
+  const given = (spec.copyToRoot ?? spec.contents ?? []).map((item) => (platform ? installableFor(item, platform) : item));
+  const items = await log.group('Realising copyToRoot', () => attributeErrors(attribute, () => realiseDirectories(given, ctx)));
   const configRefs = await attributeErrors('config', () => storePathsInConfig(spec.config ?? {}, 'config', ctx.storeDir));
+  if (platform) {
+    // One platform of a multi-platform image: what it copies must run there.
+    await attributeErrors(attribute, () => requireSystem(items.storePaths, platform.system, () => attribute));
+    await attributeErrors('config', () => requireSystem(configRefs, platform.system, () => 'config'));
+  }
+  const variant = platform?.variant;
 
   const tmp = await fsp.mkdtemp(path.join(ctx.workDir, 'build-image-'));
   const dispose = async (): Promise<void> => {
@@ -156,7 +166,7 @@ export async function planBuildImage(spec: BuildImageSpec, ctx: BuildContext, op
       mtime: SOURCE_DATE_EPOCH,
       layers,
       storeLayers: [],
-      makeConfig: (records) => buildImageConfigBytes({ created, architecture: spec.architecture, config: spec.config, baseEnv, diffIds: records.map((r) => r.diffId) }),
+      makeConfig: (records) => buildImageConfigBytes({ created, architecture: spec.architecture, ...(variant ? { variant } : {}), config: spec.config, baseEnv, diffIds: records.map((r) => r.diffId) }),
       repoTag: (hex) => `${imageName}:${imageTag(hex)}`,
       imageTag,
       dispose,
@@ -297,7 +307,7 @@ async function realiseDirectories(items: readonly string[], ctx: BuildContext): 
       named.push((await run('nix-store', ['--add', local])).trim());
     } else named.push(item);
   }
-  const done = await realiseDetailed(named, ctx.log);
+  const done = await realiseDetailed(named, ctx.log, ctx.platform ? { system: ctx.platform.system } : {});
   return { paths: done.flatMap((r) => r.paths), storePaths: [...new Set(done.flatMap((r) => r.storePaths))] };
 }
 

@@ -1,6 +1,9 @@
 // One image for several platforms (`platforms: linux/amd64,linux/arm64`): the layered
-// spec is planned once per platform, its installables realised for that platform's Nix
-// system (layeredImage.ts checks they are for it), and the images go under one index.
+// or buildImage spec is planned once per platform, its installables realised for that
+// platform's Nix system (layeredImage.ts and buildImage.ts check they are for it), and
+// the images go under one index. buildImage's runAsRoot is refused: its VM is this
+// machine's kernel and its scripts this machine's binaries. fromImage is refused too: a
+// base image archive holds one platform.
 //
 // Blobs are staged once (src/image/ociArchive.ts) and every destination reads them:
 //   out / stdout  an OCI image layout archive (a docker-archive holds one platform)
@@ -18,16 +21,31 @@ import { hostPlatform, platformName, type TargetPlatform } from '../image/platfo
 import { stageOciArchive, type OciStaged } from '../image/ociArchive.ts';
 import { storeDir } from '../nix/index.ts';
 import { formatReference, openRegistry, parseReference, pushImage, putManifest, type Env, type Reference } from '../registry/index.ts';
+import type { BlobReport } from '../registry/blobs.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerMediaType } from '../registry/manifest.ts';
-import type { LayeredImageSpec } from '../spec/index.ts';
+import { isBuildImageSpec, type BuildImageSpec, type FunctionName, type LayeredImageSpec } from '../spec/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { deliver, writeFileAtomic } from './deliver.ts';
 import { planLayeredImage, type BuildContext, type ImagePlan } from './layeredImage.ts';
+import { planBuildImage } from './buildImage.ts';
+
+/** The functions that take `platforms`: their spec is planned once per platform. */
+export const MULTI_PLATFORM_FUNCTIONS: readonly FunctionName[] = ['buildLayeredImage', 'streamLayeredImage', 'buildLayeredImageWithNixDb', 'buildImage', 'buildImageWithNixDb'];
+
+export type PlatformsSpec = LayeredImageSpec | BuildImageSpec;
+
+/** What a multi-platform build cannot do, as an error naming the attribute; before anything is built. */
+export function checkPlatformsSpec(spec: PlatformsSpec): void {
+  if (spec.fromImage !== null) throw new SpecError('fromImage', "a base image archive holds one platform; leave fromImage out with 'platforms'");
+  if (isBuildImageSpec(spec) && spec.runAsRoot !== null) {
+    throw new SpecError('runAsRoot', "its VM runs this machine's kernel and binaries, so it cannot build other platforms; leave runAsRoot out with 'platforms'");
+  }
+}
 
 export interface PlatformsRequest {
-  spec: LayeredImageSpec;
+  spec: PlatformsSpec;
   platforms: TargetPlatform[];
   out?: string;
   stdout?: Writable;
@@ -55,13 +73,27 @@ export interface PlatformsReport {
   indexDigest: string;
   archive: string | null;
   platforms: PlatformReport[];
-  /** `registry/repository@<index digest>` per repository, and the tags set. */
-  pushed: { ref: string; reference: string; digest: string; tags: string[] }[];
+  /** `registry/repository@<index digest>` per reference given, and the tags set. */
+  pushed: PlatformsPushed[];
   loaded: string[];
+}
+
+export interface PlatformsPushed {
+  ref: string;
+  reference: string;
+  digest: string;
+  tags: string[];
+  /** Each platform's layers in its repository (uploaded, skipped, mounted), in platform order. */
+  layers: BlobReport[][];
+  /** Distinct blobs of the repository by outcome, every platform's config included. */
+  uploaded: number;
+  skipped: number;
+  mounted: number;
 }
 
 export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsReport> {
   const { spec, log } = req;
+  checkPlatformsSpec(spec);
   const host = hostPlatform();
   const local = req.platforms.find((p) => p.system === host.system);
   if (req.load && !local) throw new SpecError('load', `Docker loads the runner's own platform (${platformName(host)}), which 'platforms' does not list`);
@@ -78,8 +110,9 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
     const base: Omit<BuildContext, 'platform'> = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: undefined };
     for (const platform of req.platforms) {
       const dir = await fsp.mkdtemp(path.join(workDir, `${platform.system}-`));
+      const ctx = { ...base, workDir: dir, platform };
       const plan = await log.group(`Planning ${platformName(platform)} (${platform.system})`, () =>
-        planLayeredImage({ ...spec, architecture: platform.architecture }, { ...base, workDir: dir, platform }),
+        isBuildImageSpec(spec) ? planBuildImage({ ...spec, architecture: platform.architecture }, ctx) : planLayeredImage({ ...spec, architecture: platform.architecture }, ctx),
       );
       plans.push({ platform, plan });
     }
@@ -173,6 +206,8 @@ async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNul
   for (const { ref, given, tags } of groups.values()) {
     const client = await openRegistry(ref.registry, { auth: settings.auth, env: settings.env ?? process.env, tlsVerify: settings.tlsVerify ?? true, log });
     try {
+      const layers: BlobReport[][] = [];
+      const counts = { uploaded: 0, skipped: 0, mounted: 0 };
       for (const image of staged.images) {
         const config = Buffer.concat(await collect(staged.openBlob(image.configDigest)));
         const result = await log.group(`Pushing ${platformName(image.platform)} to ${ref.registry}/${ref.repository}`, () =>
@@ -184,13 +219,17 @@ async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNul
           ),
         );
         if (result.digest !== image.manifest.digest) throw new Error(`${formatReference(ref)}: the registry's manifest ${result.digest} is not the archive's ${image.manifest.digest}`);
+        layers.push(result.layers);
+        counts.uploaded += result.uploaded;
+        counts.skipped += result.skipped;
+        counts.mounted += result.mounted;
       }
       const put = settings.byDigest || tags.length === 0 ? [staged.index.digest] : [...new Set(tags)];
       for (const reference of put) await putManifest(client, ref.repository, reference, staged.index);
       done.set(ref.registry, [...(done.get(ref.registry) ?? []), ref.repository]);
       const reference = formatReference({ registry: ref.registry, repository: ref.repository, digest: staged.index.digest });
       log.info(`Pushed ${reference}${settings.byDigest ? ' (by digest)' : ` as ${put.join(', ')}`}`);
-      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put });
+      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put, layers, ...counts });
     } finally {
       await client.close();
     }

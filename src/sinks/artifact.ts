@@ -28,7 +28,8 @@ export interface ArtifactOptions {
   log: Logger;
 }
 
-const ARCHIVE_ENDING = /\.tar(\.gz|\.zst)?$/;
+// `.oci.tar`: the OCI image layout archive of a multi-platform image.
+const ARCHIVE_ENDING = /(\.oci)?\.tar(\.gz|\.zst)?$/;
 
 /** The artifact name for `archive`: `name` with the archive's ending added when it has none. */
 export function artifactName(archive: string, name?: string): string {

@@ -23,6 +23,8 @@ export interface BuildImageConfigInput {
   /** The `created` value as it goes into the config (see createdValue). */
   created: string;
   architecture: string;
+  /** The OCI variant of a multi-platform image's platform (`v7` for linux/arm/v7). */
+  variant?: string;
   config: Record<string, unknown> | null;
   /** `config.Env` of the base image, if any. */
   baseEnv: unknown;
@@ -37,6 +39,7 @@ export function buildImageConfig(input: BuildImageConfigInput): Record<string, u
     created: input.created,
     os: 'linux',
     preferLocalBuild: true,
+    ...(input.variant ? { variant: input.variant } : {}),
   }) as Record<string, unknown>;
   const config = (image.config ?? {}) as Record<string, unknown>;
   const own = config.Env ?? null;
