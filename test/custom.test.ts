@@ -342,7 +342,7 @@ describe('enableFakechroot', () => {
       log: silentLogger,
     });
     try {
-      assert.equal(fs.readFileSync(path.join(layer.root, 'etc/greeting'), 'utf8'), 'hello\n');
+      assert.equal(fs.readFileSync(path.join(layer.root!, 'etc/greeting'), 'utf8'), 'hello\n');
       const entries = await tarEntries(await tarBytes(layer.tar), true);
       const m = byName(entries);
       assert.equal(m.get('./etc/greeting')!.data!.toString(), 'hello\n');
@@ -387,5 +387,35 @@ describe('enableFakechroot', () => {
       (e: unknown) => e instanceof ScriptError && e.exitCode === 7 && e.stderrTail.includes('nope'),
     );
     assert.deepEqual(leftovers(), []);
+  });
+});
+
+describe('a join that no script changes', () => {
+  test('is written from memory with the bytes GNU tar writes for lndir\'s join on disk, and leaves no directory', async () => {
+    const long = addToStore('custom-pkg-long', {
+      [`share/${'n'.repeat(120)}/file`]: 'deep\n',
+      [`bin/${'l'.repeat(110)}`]: { link: `../share/${'t'.repeat(130)}` },
+      'bin/common': { exec: '#!/bin/sh\necho from-long\n' },
+    });
+    const contents = [pkgA, pkgB, busybox, long];
+    const layer = await buildCustomisationLayer({ contents, workDir: work, log: silentLogger });
+    const ours = await tarBytes(layer.tar);
+    await layer.dispose();
+    assert.equal(layer.root, undefined);
+    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(layer.storeRefs, [...contents].sort());
+
+    // nixpkgs' recipe: symlinkJoin is lndir -silent per path, then GNU tar of the result.
+    const ref = path.join(work, 'lndir-reference');
+    const theirs = execFileSync(
+      'bash',
+      ['-e', '-c', `umask 022; mkdir "$0"; for p in "$@"; do lndir -silent "$p" "$0"; done; cd "$0"; tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@${EPOCH} --hard-dereference -cf - .`, ref, ...contents],
+      { maxBuffer: 1 << 28 },
+    );
+    fs.rmSync(ref, { recursive: true, force: true });
+    if (!ours.equals(theirs)) {
+      assert.equal(listTar(ours), listTar(theirs), 'listings differ');
+      assert.fail('same listing, different bytes');
+    }
   });
 });

@@ -66,8 +66,9 @@ import { CustomisationError } from './errors.ts';
 import { cleanLayer, existingPaths, planChroot, prepareLayer } from './fakechroot.ts';
 import { fakerootView, readFakerootState, type FakedStat } from './fakerootView.ts';
 import { capture, requireTool, runScript } from './run.ts';
-import { findStoreRefs } from './storeRefs.ts';
-import { LNDIR_DIR_MODE, symlinkJoin } from './symlinkJoin.ts';
+import { joinTar } from './joinTar.ts';
+import { findStoreRefs, storeRefsInText } from './storeRefs.ts';
+import { joinedText, LNDIR_DIR_MODE, materialiseJoin, planJoin } from './symlinkJoin.ts';
 
 export { CustomisationError, ScriptError } from './errors.ts';
 export { symlinkJoin } from './symlinkJoin.ts';
@@ -98,8 +99,8 @@ export interface CustomisationOptions {
 }
 
 export interface CustomisationLayer {
-  /** The layer's tree (under workDir); valid until dispose(). */
-  root: string;
+  /** The layer's tree (under workDir) when a script made it there; valid until dispose(). */
+  root?: string;
   /** The layer tar; reads files from `root`, so consume it before dispose(). */
   tar: PlannedTar;
   /** Store paths the layer mentions, sorted: closure roots of the image. */
@@ -143,15 +144,24 @@ export async function buildCustomisationLayer(opts: CustomisationOptions): Promi
   const fakeRootCommands = opts.fakeRootCommands ?? '';
   const chroot = opts.enableFakechroot ?? false;
 
+  log.info(`customisation layer: joining ${opts.contents.length} path(s)`);
+  const joined = planJoin(opts.contents, log);
+  if (opts.nixDb === undefined && extraCommands.trim() === '' && fakeRootCommands.trim() === '' && !chroot) {
+    // Nothing changes the join: the layer is written from the tree in memory, never laid out on disk.
+    const tar = joinTar(joined, epoch);
+    const storeRefs = await storeRefsInText(joinedText(joined), storeDir);
+    log.debug(`customisation layer: ${tar.size} bytes, ${storeRefs.length} store reference(s)`);
+    const none = async () => {};
+    return { tar, storeRefs, dispose: none, [Symbol.asyncDispose]: none };
+  }
+
   const tmp = await mkdtemp(join(opts.workDir, 'custom-'));
   const dispose = () => removeTree(tmp);
   try {
     const root = join(tmp, 'layer');
     await mkdir(root);
     await chmod(root, LNDIR_DIR_MODE);
-
-    log.info(`customisation layer: joining ${opts.contents.length} path(s)`);
-    await symlinkJoin(opts.contents, root, log);
+    materialiseJoin(joined, root);
 
     if (opts.nixDb !== undefined) {
       log.info('customisation layer: generating the Nix database');

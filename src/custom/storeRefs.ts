@@ -4,7 +4,8 @@
 // contents, which is what the layer tar holds). Nix's candidates are the
 // build's inputs; ours are the paths present in the store.
 
-import { open, readdir, readlink, lstat } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const HASH_RUN = /[0-9a-df-np-sv-z]{32,}/g;
@@ -33,13 +34,14 @@ function scan(text: string, hashes: ReadonlyMap<string, string>, found: Set<stri
   }
 }
 
-async function scanFile(path: string, hashes: ReadonlyMap<string, string>, found: Set<string>): Promise<void> {
-  const fh = await open(path, 'r');
+// Synchronous, as symlinkJoin.ts is: most layers are many small files and symlinks,
+// and a thread-pool round trip per entry cost more than the entry.
+function scanFile(path: string, buf: Buffer, hashes: ReadonlyMap<string, string>, found: Set<string>): void {
+  const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(CHUNK + 31);
     let carry = 0;
     for (;;) {
-      const { bytesRead } = await fh.read(buf, carry, CHUNK, null);
+      const bytesRead = readSync(fd, buf, carry, CHUNK, null);
       if (bytesRead === 0) break;
       const end = carry + bytesRead;
       scan(buf.toString('latin1', 0, end), hashes, found);
@@ -47,7 +49,7 @@ async function scanFile(path: string, hashes: ReadonlyMap<string, string>, found
       buf.copy(buf, 0, end - carry, end);
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -55,16 +57,24 @@ async function scanFile(path: string, hashes: ReadonlyMap<string, string>, found
 export async function findStoreRefs(root: string, storeDir: string): Promise<string[]> {
   const hashes = await storeHashes(storeDir);
   const found = new Set<string>();
-  const visit = async (dir: string): Promise<void> => {
-    for (const name of await readdir(dir)) {
-      const path = join(dir, name);
-      scan(name, hashes, found);
-      const st = await lstat(path);
-      if (st.isSymbolicLink()) scan(await readlink(path), hashes, found);
-      else if (st.isFile()) await scanFile(path, hashes, found);
-      else if (st.isDirectory()) await visit(path);
+  const buf = Buffer.alloc(CHUNK + 31);
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      scan(entry.name, hashes, found);
+      if (entry.isSymbolicLink()) scan(readlinkSync(path), hashes, found);
+      else if (entry.isFile()) scanFile(path, buf, hashes, found);
+      else if (entry.isDirectory()) visit(path);
     }
   };
-  await visit(root);
+  visit(root);
+  return [...found].sort();
+}
+
+/** Store paths (sorted) that any of `texts` mentions (names and symlink targets of a tree in memory). */
+export async function storeRefsInText(texts: Iterable<string>, storeDir: string): Promise<string[]> {
+  const hashes = await storeHashes(storeDir);
+  const found = new Set<string>();
+  for (const text of texts) scan(text, hashes, found);
   return [...found].sort();
 }
