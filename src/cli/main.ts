@@ -66,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const raw: RawAttributes = options.spec ? readSpecFile(options.spec) : new Map();
   for (const [k, v] of flags) raw.set(k, v);
-  const spec = parseSpec(fn, raw);
+  const spec = parseSpec(fn, raw, { warn: stderrLogger(options.verbose).warn });
   checkAttestFlags(fn, options);
   if (fn === 'pullImage') return pull(spec as unknown as PullImageSpec, options);
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
