@@ -201,8 +201,11 @@ async function registryCommand(cmd: 'push' | 'manifest', argv: string[]): Promis
   let report: unknown;
   if (cmd === 'push') {
     const [archive, ...refs] = positional;
-    if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false]');
-    report = await pushArchive(archive, refs, { ...settings, compressor });
+    if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false] [--cache-dir DIR | --no-cache]');
+    // The layer cache keeps the layers compressed here: a later push of the same layers compresses nothing.
+    const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: cacheBudget(options.cacheBudget) } : {}) }) : undefined;
+    report = await pushArchive(archive, refs, { ...settings, compressor, cache });
+    await cache?.flush();
   } else {
     const [target] = positional;
     if (!target || positional.length > 1) throw new UsageError('usage: nix-docker manifest TARGET --platform-image REF [--platform-image REF ...]');
