@@ -47,7 +47,10 @@ export async function archivePushLayers(
   const scratch: ScratchCopy[] = [];
   const finish = async () => {
     for (const k of kept) {
-      await cache?.put(k.key, { blobPath: k.file, handOver: true, diffId: k.diffId, digest: k.digest, size: k.size, compressedSize: k.compressedSize, compressor });
+      // Keeping a layer is never worth failing a push for.
+      await cache
+        ?.put(k.key, { blobPath: k.file, handOver: true, diffId: k.diffId, digest: k.digest, size: k.size, compressedSize: k.compressedSize, compressor })
+        .catch((err: Error) => log.warn(`layer cache: could not keep ${k.digest}: ${err.message}`));
     }
     await Promise.all(scratch.map((s) => s.discard()));
   };
