@@ -288,7 +288,7 @@ const badInputs: [string, string[], RegExp][] = [
   ['contents and copyToRoot together', ['--copyToRoot', 'HELLOENV', '--contents', 'HELLOENV'], /^nix-docker: attribute 'contents': cannot be given together with copyToRoot/],
   ['unknown attribute', ['--maxLayers', '3'], /^nix-docker: attribute 'maxLayers': not an attribute of buildImage/],
   ['diskSize of 0', ['--diskSize', '0'], /^nix-docker: attribute 'diskSize': expected an integer >= 1/],
-  ['config Env that is not a list', ['--config', '{"Env":"A=1"}'], /^nix-docker: attribute 'config': Env must be a list/],
+  ['config Env that is not a list', ['--config', '{"Env":"A=1"}'], /^nix-docker: attribute 'config': config\.Env: expected a list of "KEY=value" strings, got "A=1"$/],
   ['missing fromImage', ['--fromImage', '/nonexistent/base.tar'], /^nix-docker: attribute 'fromImage': .*no such file/],
   ['bogus store path in config', ['--config', '{"Cmd":["/nix/store/00000000000000000000000000000000-nope/bin/x"]}'], /^nix-docker: attribute 'config': .*00000000000000000000000000000000-nope/],
   ['compressor xz', ['--compressor', 'xz'], /^nix-docker: attribute 'compressor': expected one of none, gz, zstd/],

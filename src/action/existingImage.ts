@@ -6,9 +6,10 @@
 //                      gzip, zstd) is used as it is; an executable (streamLayeredImage's
 //                      script) is run and its stdout written to a file.
 //   deliverArchive     load / push it. Pushing keeps the config bytes (so the image id);
-//                      each uncompressed layer is compressed once and kept in the layer
-//                      cache under its diff_id, so a later run knows its digest without
-//                      compressing and the registry answers a HEAD.
+//                      each uncompressed layer's compressed digest is known before the
+//                      push (src/sinks/archiveLayers.ts: the layer cache, else compressed
+//                      once to a scratch file, then kept in the cache), so a registry that
+//                      has it answers a HEAD and nothing is uploaded again.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,14 +17,13 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { compressStream, decompressStream, sniffCompression } from '../compress/index.ts';
+import { decompressStream, sniffCompression } from '../compress/index.ts';
 import type { LayerCache } from '../cache/index.ts';
-import { cachedBlob, layerCacheKey } from '../functions/layerCache.ts';
 import { loadBaseImage } from '../image/baseImage.ts';
-import { fileRange } from '../image/dockerArchive.ts';
 import { DEFAULT_STORE_DIR, parseInstallable, realiseDetailed } from '../nix/index.ts';
 import { dockerLoad } from '../sinks/dockerLoad.ts';
-import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { archivePushLayers } from '../sinks/archiveLayers.ts';
+import { pushToRegistries, type PushedImage, type PushSettings } from '../sinks/push.ts';
 import type { Logger } from '../util/log.ts';
 import { Input } from './constants.ts';
 import { InputError } from './inputs.ts';
@@ -140,24 +140,6 @@ async function streamScript(script: string, out: string, log: Logger): Promise<v
 }
 
 
-/** Compresses `chunks` to `dest`; the blob's digest and size. */
-async function compressToFile(chunks: AsyncIterable<Uint8Array>, dest: string): Promise<{ digest: string; size: number }> {
-  const h = createHash('sha256');
-  const sink = fs.createWriteStream(dest);
-  let size = 0;
-  for await (const c of compressStream(chunks, 'gz')) {
-    h.update(c);
-    size += c.length;
-    if (!sink.write(c)) await once(sink, 'drain');
-  }
-  sink.end();
-  await once(sink, 'finish');
-  return { digest: `sha256:${h.digest('hex')}`, size };
-}
-
-/** The layer cache key of an archive's layer: its content (diff_id), compressed as gz. */
-export const archiveLayerKey = (diffId: string) => layerCacheKey(`docker-archive-layer ${diffId}`, 'gz');
-
 export interface ArchiveDeliveryOptions {
   load: boolean;
   push?: { refs: string[]; settings: Omit<PushSettings, 'compressor' | 'log'> };
@@ -199,33 +181,17 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
   let pushed: PushedImage[] = [];
   let produced = 0;
   if (opts.push && opts.push.refs.length > 0) {
-    const cache = opts.cache;
-    const hits = cache ? await cache.lookup(img.layers.map((l) => archiveLayerKey(l.diffId))) : new Map();
-    const pushLayers: PushLayer[] = [];
-    for (const [i, l] of img.layers.entries()) {
-      const chunks = fileRange(l.file, l.offset, l.size);
-      const layer: PushLayer = { member: l.member, size: l.size, chunks, diffId: l.diffId, paths: [l.member] };
-      const hit = hits.get(archiveLayerKey(l.diffId));
-      if (l.compression !== 'none' && l.blobDigest) {
-        // Compressed in the archive already (and checked against its diff_id): pushed as it is, under its own digest.
-        const digest = l.blobDigest;
-        layer.blob = { digest, size: l.size, compression: l.compression, open: chunks };
-        layers[i] = { ...layers[i]!, digest, compressedSize: l.size };
-      } else if (hit) {
-        const blob = cachedBlob(hit);
-        layer.blob = { digest: blob.digest, size: blob.compressedSize, compression: blob.compression, open: blob.open };
-        layers[i] = { ...layers[i]!, digest: blob.digest, compressedSize: blob.compressedSize, cached: true };
-      } else if (cache) {
-        const file = path.join(opts.workDir, `layer-${i}.gz`);
-        const c = await compressToFile(chunks(), file);
-        produced++;
-        await cache.put(archiveLayerKey(l.diffId), { blobPath: file, diffId: l.diffId, digest: c.digest, size: l.size, compressedSize: c.size, compressor: 'gz' });
-        layer.blob = { digest: c.digest, size: c.size, compression: 'gz', open: () => fs.createReadStream(file, { highWaterMark: 1 << 20 }) };
-        layers[i] = { ...layers[i]!, digest: c.digest, compressedSize: c.size };
-      } else produced++;
-      pushLayers.push(layer);
+    // Every layer's compressed digest is known before the first request: what a registry has costs a HEAD.
+    const ready = await archivePushLayers(img, { compressor: 'gz', cache: opts.cache, workDir: opts.workDir, log });
+    try {
+      ready.layers.forEach((l, i) => {
+        if (l.source === 'compressed' || l.source === 'streamed') produced++;
+        if (l.blob) layers[i] = { ...layers[i]!, digest: l.blob.digest, compressedSize: l.blob.size, cached: l.source === 'cache' };
+      });
+      pushed = await pushToRegistries({ layers: ready.layers, makeConfig: () => img.configBytes }, opts.push.refs, { ...opts.push.settings, compressor: 'gz', log });
+    } finally {
+      await ready.finish();
     }
-    pushed = await pushToRegistries({ layers: pushLayers, makeConfig: () => img.configBytes }, opts.push.refs, { ...opts.push.settings, compressor: 'gz', log });
     // Layers compressed on the way to the registry: their digests are the registry's.
     const first = pushed[0];
     if (first) layers.forEach((l, i) => (l.digest ??= first.layers[i]?.digest));

@@ -59,6 +59,8 @@ export interface ActionInputs {
   attestations: AttestMode;
   /** `platforms` (and `push-by-digest`): one image per platform under one index; null for one platform. */
   platforms: PlatformsInput | null;
+  /** Said as warning annotations: `config` fields the image spec does not have (passed through). */
+  warnings: string[];
 }
 
 /** Reads one input the way @actions/core does: INPUT_<NAME upper-cased, spaces as _>, trimmed. */
@@ -178,7 +180,7 @@ function artifactInput(read: InputReader): string | null {
   return v;
 }
 
-function targetInputs(read: InputReader): Target {
+function targetInputs(read: InputReader, warn: (message: string) => void): Target {
   const image = read(Input.Image);
   const fnText = read(Input.Function);
   if (image !== '') {
@@ -209,7 +211,7 @@ function targetInputs(read: InputReader): Target {
     if (read(Input.Labels) !== '') throw new InputError(Input.Labels, 'not used with exportImage: its output is a filesystem, which has no config');
     return { kind: 'export', spec: parseSpec(fn, raw) as unknown as ExportImageSpec };
   }
-  const spec = parseSpec(fn, raw);
+  const spec = parseSpec(fn, raw, { warn });
   const labels = parseLabels(read(Input.Labels));
   if (Object.keys(labels).length) withLabels(spec, labels);
   return { kind: 'build', spec };
@@ -232,7 +234,8 @@ const EXPORT_IS_NOT_AN_IMAGE = 'it writes a filesystem tar, not an image (`docke
 export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   checkUnknownInputs(env);
   const read = envInputs(env);
-  const target = targetInputs(read);
+  const warnings: string[] = [];
+  const target = targetInputs(read, (w) => warnings.push(w));
 
   const push = listInput(read(Input.Push));
   try {
@@ -286,6 +289,7 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
     provenance,
     attestations: oneOf(read, Input.Attestations, ATTEST_MODES, 'index'),
     platforms: platformsInput(read, target, { push, sbom, provenance, format: read(Input.Format) }),
+    warnings,
   };
 }
 

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const log = new ActionLog();
   const inputs = getInputs(env);
+  for (const w of inputs.warnings) core.warning(w, { title: 'config' });
   for (const secret of secretsOf(inputs)) core.setSecret(secret);
   state.setMainRan();
   const tmpRoot = path.resolve(env.RUNNER_TEMP || os.tmpdir());

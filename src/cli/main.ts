@@ -66,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const raw: RawAttributes = options.spec ? readSpecFile(options.spec) : new Map();
   for (const [k, v] of flags) raw.set(k, v);
-  const spec = parseSpec(fn, raw);
+  const spec = parseSpec(fn, raw, { warn: stderrLogger(options.verbose).warn });
   checkAttestFlags(fn, options);
   if (fn === 'pullImage') return pull(spec as unknown as PullImageSpec, options);
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
@@ -201,8 +201,11 @@ async function registryCommand(cmd: 'push' | 'manifest', argv: string[]): Promis
   let report: unknown;
   if (cmd === 'push') {
     const [archive, ...refs] = positional;
-    if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false]');
-    report = await pushArchive(archive, refs, { ...settings, compressor });
+    if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false] [--cache-dir DIR | --no-cache]');
+    // The layer cache keeps the layers compressed here: a later push of the same layers compresses nothing.
+    const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: cacheBudget(options.cacheBudget) } : {}) }) : undefined;
+    report = await pushArchive(archive, refs, { ...settings, compressor, cache });
+    await cache?.flush();
   } else {
     const [target] = positional;
     if (!target || positional.length > 1) throw new UsageError('usage: nix-docker manifest TARGET --platform-image REF [--platform-image REF ...]');

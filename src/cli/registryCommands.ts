@@ -4,36 +4,34 @@
 
 import os from 'node:os';
 import { loadBaseImage } from '../image/baseImage.ts';
-import { fileRange } from '../image/dockerArchive.ts';
 import { openRegistry, parseReference, pushIndex, formatReference } from '../registry/index.ts';
-import { parsePushRefs, pushToRegistries, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { archivePushLayers } from '../sinks/archiveLayers.ts';
+import { parsePushRefs, pushToRegistries, type PushSettings } from '../sinks/push.ts';
 import { UsageError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 
-/** Pushes the first image of a docker-archive; the config bytes are kept, so the image id is too. */
+/**
+ * Pushes the first image of a docker-archive; the config bytes are kept, so the image id
+ * is too. Each layer's compressed digest is known before the push (src/sinks/archiveLayers.ts),
+ * so a registry that has it answers a HEAD and nothing is uploaded again.
+ */
 export async function pushArchive(archive: string, refs: string[], settings: PushSettings): Promise<ReturnType<typeof pushToRegistries>> {
   if (refs.length === 0) throw new UsageError('push: give at least one image reference after the archive');
   parsePushRefs(refs, 'push');
   const workDir = await makeTempDir(os.tmpdir(), 'nix-docker-push-');
   try {
     const base = await loadBaseImage(archive, { workDir, attribute: 'archive' });
-    const layers: PushLayer[] = [];
-    for (const l of base.layers) {
-      const chunks = fileRange(l.file, l.offset, l.size);
-      const layer: PushLayer = { member: l.member, size: l.size, chunks, diffId: l.diffId, paths: [l.member] };
-      if (l.compression !== 'none' && l.blobDigest) {
-        // Already compressed in the archive (and checked against its diff_id): pushed as it is, under its own digest.
-        layer.blob = { digest: l.blobDigest, size: l.size, compression: l.compression, open: chunks };
-      }
-      layers.push(layer);
+    const ready = await archivePushLayers(base, { compressor: settings.compressor, cache: settings.cache, workDir, log: settings.log });
+    try {
+      return await pushToRegistries({ layers: ready.layers, makeConfig: () => base.configBytes }, refs, settings);
+    } finally {
+      await ready.finish();
     }
-    return await pushToRegistries({ layers, makeConfig: () => base.configBytes }, refs, settings);
   } finally {
     await removeTempDir(workDir);
   }
 }
-
 
 /** `manifest TARGET --platform-image REF ...`: an index of images already in the registry. */
 export async function pushManifestIndex(target: string, images: string[], settings: Omit<PushSettings, 'compressor'>, log: Logger) {

@@ -5,6 +5,7 @@ import { FUNCTIONS, PLANNED_FUNCTIONS, isFunctionName, type Compressor, type Fun
 import { SpecError, UsageError } from './errors.ts';
 import { parseAttributes, toDate, type RawAttributes } from './parse.ts';
 import { hostArchitecture } from '../image/config.ts';
+import { checkImageConfig } from './imageConfig.ts';
 
 export { SpecError, UsageError } from './errors.ts';
 export type { RawAttributes, RawValue } from './parse.ts';
@@ -113,8 +114,15 @@ export function functionName(name: string | undefined): FunctionName {
   throw new UsageError(`unknown function '${name}'; available: ${Object.keys(FUNCTIONS).join(', ')}`);
 }
 
-export function parseSpec<F extends FunctionName>(fn: F, raw: RawAttributes): SpecFor<F> {
+export interface ParseOptions {
+  /** Where warnings go (config fields the image spec does not have); the CLI's stderr, the action's annotations. */
+  warn?: (message: string) => void;
+}
+
+export function parseSpec<F extends FunctionName>(fn: F, raw: RawAttributes, opts: ParseOptions = {}): SpecFor<F> {
   const attrs = parseAttributes(fn, raw);
+  // Checked before anything is built: a wrong type would otherwise surface only where the image is read.
+  if (attrs.config !== null && typeof attrs.config === 'object') for (const w of checkImageConfig(attrs.config as Record<string, unknown>)) opts.warn?.(w);
   const given = Object.fromEntries([...raw.keys()].map((k) => [k, attrs[k]]));
   attrs.architecture ??= hostArchitecture();
   if (fn === 'buildImage') attrs.buildArgs = given;
