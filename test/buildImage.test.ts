@@ -182,6 +182,22 @@ test('a layered image as fromImage: its store paths are not copied again, and th
   assert.deepEqual(names(layerOf(child.view)), ['./', './bin/', './bin/hello']);
   assert.equal((await dockerRun('lchild:c')).trim(), 'Hello, world!');
   await removeImage('lchild:c');
+
+  // Where we depart from nixpkgs on purpose (README, "What is the same as dockerTools"): its
+  // recipe (nixpkgs-layer.sh: ls_tar and the closure append of pkgs/build-support/docker/
+  // default.nix) lists the store layers' absolute names through `realpath --relative-to=.`,
+  // which makes "/nix/store/..." into "/../<...>/nix/store/...", matching nothing; so its
+  // layer adds ./nix/ and ./nix/store/ (0555) and hello's closure again, and its diff_id is
+  // not ours.
+  const unpacked = fs.mkdtempSync(path.join(tmp, 'layered-base-'));
+  execFileSync('tar', ['-C', unpacked, '-xzf', base]);
+  const [entry] = JSON.parse(fs.readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
+  const reference = nixpkgsLayer({ baseTars: entry!.Layers.map((l) => path.join(unpacked, l)), items: [fx.helloEnv], closure: closureOf(fx.busybox, fx.libgreet) });
+  const theirs = await tarEntries(reference);
+  assert.deepEqual(names(theirs).slice(0, 5), ['./', './bin/', './bin/hello', './nix/', './nix/store/']);
+  assert.deepEqual(theirs.slice(3, 5).map((e) => e.mode & 0o7777), [0o555, 0o555]);
+  for (const p of [fx.busybox, fx.libgreet]) assert.ok(names(theirs).includes(`${p.slice(1)}/`), `nixpkgs adds ${p} again`);
+  assert.notEqual(`sha256:${sha256(reference)}`, child.report.layers.at(-1).diffId);
 });
 
 test('created = "now" changes only metadata; tag = null is derived from the content', async () => {

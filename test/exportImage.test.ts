@@ -2,7 +2,8 @@
 // GNU tar (whiteouts, opaque directories, hard links, devices, long names, owners, two
 // images in one archive), exported by the CLI, imported by the real Docker engine and
 // run; and every export compared byte for byte with nixpkgs' recipe done with GNU tar:
-// unpack the layers in order as root, apply the whiteouts, then
+// unpack the layers in order as root, apply the whiteouts, give the root directory the
+// mode and owner of the overlay's upper directory (0755 root), then
 //   tar --hard-dereference --sort=name --mtime=@315532800 -cf out .
 // in the user databases nixpkgs' VM has (an /etc/passwd with root only, no /etc/group).
 import { test, before } from 'node:test';
@@ -62,6 +63,10 @@ for layer in "$@"; do
   tar -C "$root" -xpf "$layer"
   find "$root" -depth -name '.wh.*' -exec rm -rf {} +
 done
+# nixpkgs tars an overlayfs mount whose root is its upper directory, made by
+# \`mkdir layer\` in the VM (pkgs/build-support/docker/default.nix, runWithOverlay):
+# the layers' ./ entries do not reach it.
+chown 0:0 "$root"; chmod 0755 "$root"
 tar -C "$root" --hard-dereference --sort=name --mtime=@315532800 -cf "$out" .
 `;
 
@@ -125,6 +130,25 @@ test('a buildLayeredImage image: exported, imported and run by Docker; byte-iden
   await nixDockerOk(['exportImage', '--fromImage', zst, '--name', 'x', '--out', again, '--work-dir', workDir], { cwd: workDir });
   assert.ok(fs.readFileSync(again).equals(fs.readFileSync(fsTar)), 'the zstd input exports the same bytes');
   assert.deepEqual(fs.readdirSync(workDir), [], 'nothing left in the work dir');
+});
+
+test('a buildImage image: the root ./ is 0755 root, as nixpkgs\' overlay gives it, although the layer\'s ./ is 0775', async () => {
+  const archive = path.join(tmp, 'bi.tar');
+  await nixDockerOk(['buildImage', '--name', 'exp-bi', '--tag', '1', '--copyToRoot', fx.hello, '--compressor', 'none', '--out', archive]);
+  // nixpkgs' buildImage layer: rsync the contents into `layer`, then `chmod ug+w layer`.
+  const unpacked = fs.mkdtempSync(path.join(tmp, 'bi-'));
+  execFileSync('tar', ['-C', unpacked, '-xf', archive]);
+  const [entry] = JSON.parse(fs.readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
+  const layerRoot = execFileSync('tar', ['-tvf', path.join(unpacked, entry!.Layers.at(-1)!)], { encoding: 'utf8' }).split('\n')[0]!;
+  assert.match(layerRoot, /^drwxrwxr-x .* \.\/$/, 'the case at stake: a layer whose ./ is not 0755');
+
+  const out = path.join(tmp, 'bi-fs.tar');
+  await nixDockerOk(['exportImage', '--fromImage', archive, '--name', 'bi-fs.tar', '--out', out]);
+  const listing = execFileSync('tar', ['-tvf', out], { encoding: 'utf8' }).split('\n');
+  assert.match(listing[0]!, /^drwxr-xr-x root\/0 +0 1980-01-01 00:00 \.\/$/);
+  const reference = path.join(tmp, 'bi-ref.tar');
+  referenceExport(archive, reference);
+  assertSameBytes(out, reference);
 });
 
 /** Layer directories and a two-image docker-archive of them, made with GNU tar. */
@@ -369,4 +393,7 @@ test('LayerTree: replacements drop what was there; a hard link is a copy of its 
   assert.throws(() => tree.apply([m('h/x', '0')], 'three', 'layer 3'), /layer 3: member 'h\/x' lies under 'h', which is a file/);
   assert.throws(() => tree.apply([m('x', '1', { linkname: 'nowhere' })], 'three', 'layer 3'), /hard link to 'nowhere', which is not in the layers so far/);
   assert.throws(() => tree.apply([m('y', 'S')], 'three', 'layer 3'), /tar type 'S'/);
+  // The root is the overlay's upper directory: a layer's ./ changes nothing of it.
+  tree.apply([m('./', '5', { mode: 0o775, uid: 5, gid: 6 })], 'four', 'layer 4');
+  assert.deepEqual([tree.root.mode, tree.root.uid, tree.root.gid], [0o755, 0, 0]);
 });

@@ -47,6 +47,19 @@ test('hello: buildLayeredImage --load runs in Docker; --json reports what was wr
   await removeImage('e2e-hello:v1');
 });
 
+test('a name with a slash: the customisation layer is named after the base name, as nixpkgs names it', async () => {
+  // nixpkgs (pkgs/build-support/docker/default.nix, streamLayeredImage): baseName = baseNameOf name;
+  // customisationLayer = symlinkJoin { name = "${baseName}-customisation-layer"; ... }, and
+  // stream_layered_image.py writes `"comment": f"store paths: {layer.paths}"` with
+  // paths = [customisation_layer]. Ours is no store path: the name alone, without /nix/store/<hash>-.
+  const out = path.join(tmp, 'slash.tar');
+  const r = await nixDockerOk(['buildLayeredImage', '--name', 'org/app', '--tag', 't', '--contents', fx.hello, '--compressor', 'none', '--out', out, '--json']);
+  assert.deepEqual(r.json().layers.at(-1).paths, ['app-customisation-layer']);
+  const view = await readArchive(out);
+  assert.deepEqual(view.manifest[0]!.RepoTags, ['org/app:t']);
+  assert.equal(view.config.history.at(-1).comment, "store paths: ['app-customisation-layer']");
+});
+
 test('streamLayeredImage writes the archive to stdout: docker load and skopeo read it', async () => {
   const r = await nixDockerOk(['streamLayeredImage', '--name', 'e2e-stream', '--tag', 'latest', '--contents', fx.hello, '--config', helloConfig()]);
   const loaded = spawnSync('docker', ['load'], { input: r.stdout });

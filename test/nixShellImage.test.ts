@@ -110,7 +110,15 @@ test('the image config: nix-shell\'s Cmd, User, WorkingDir and Env; the inputs a
   const vars = new Map<string, string>(config.Env.map((e: string) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
   const names = config.Env.map((e: string) => e.slice(0, e.indexOf('=')));
   assert.deepEqual(names, [...names].sort(), 'Env is in attribute name order');
-  assert.equal(vars.get('PATH'), '/path-not-set');
+  // nixpkgs (pkgs/build-support/docker/default.nix, streamNixShellImage):
+  // `PATH = staticPath;` with `staticPath = "${dirOf shell}:${lib.makeBinPath [ builder ]}"`,
+  // builder being the buildDerivation script.
+  const buildDerivation = view.layers
+    .flat()
+    .map((e) => /^(?:\.?\/)?(nix\/store\/[a-z0-9]{32}-buildDerivation)\/?$/.exec(e.name)?.[1])
+    .find((p) => p !== undefined);
+  assert.ok(buildDerivation, 'buildDerivation is in the image');
+  assert.equal(vars.get('PATH'), `${bash}/bin:/${buildDerivation}/bin`);
   assert.equal(vars.get('SSL_CERT_FILE'), `${cacert}/etc/ssl/certs/ca-bundle.crt`);
   assert.equal(vars.get('NIX_SSL_CERT_FILE'), `${cacert}/etc/ssl/certs/ca-bundle.crt`);
   assert.equal(vars.get('NIX_LOG_FD'), '2');
@@ -141,6 +149,15 @@ test('the image config: nix-shell\'s Cmd, User, WorkingDir and Env; the inputs a
   assert.match(owner('etc/passwd')?.linkname ?? '', /-fake-nss\/etc\/passwd$/);
   assert.match(owner('usr/bin/env')?.linkname ?? '', /-coreutils-busybox\/bin\/env$/);
   assert.equal(owner('bin/sh')?.linkname, `${bash}/bin/bash`);
+});
+
+test('a command given to docker run finds the shell and buildDerivation on PATH, as in nixpkgs\' docker-tools-nix-shell test', async () => {
+  // nixos/tests/docker-tools-nix-shell.nix, "buildNixShellImage: Can build a basic derivation":
+  //   docker run --rm nix-shell-basic bash -c 'buildDerivation && $out/bin/hello' | grep '^Hello, world!$'
+  const r = await nixDockerOk(['streamNixShellImage', '--drv', `${pkgs}#hello`, '--name', 'nix-shell-basic', '--tag', 'latest'], { env });
+  const image = load(r.stdout);
+  assert.equal(image, 'nix-shell-basic:latest');
+  assert.equal(await dockerRun(image, 'bash', '-c', 'buildDerivation && $out/bin/hello'), 'Hello, world!\n');
 });
 
 test('command runs in an interactive shell, run in a non-interactive one; both exit after', async () => {

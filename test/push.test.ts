@@ -143,6 +143,15 @@ test('CLI: prefetch prints what pullImage needs; pullImage reproduces it and the
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr.trim().split('\n').pop()!, /^nix-docker: attribute 'sha256': hash mismatch/);
   assert.ok(!fs.existsSync(path.join(tmp, 'wrong.tar')));
+  // --help: an empty sha256 shows the right one (SRI, as Nix shows a fixed-output hash of ""):
+  // the hash of the archive pulled above (same attributes).
+  const sri = `sha256-${createHash('sha256').update(fs.readFileSync(out)).digest('base64')}`;
+  for (const flag of [['--sha256', ''], ['--sha256=']]) {
+    const empty = await nixDocker(['pullImage', '--imageName', ref, '--imageDigest', pre.imageDigest, ...flag, '--finalImageTag', 'v3', '--tlsVerify', 'false', '--out', path.join(tmp, 'empty.tar')]);
+    assert.equal(empty.status, 2, empty.stderr);
+    assert.equal(empty.stderr.trim().split('\n').pop(), `nix-docker: attribute 'sha256': hash mismatch for ${ref}@${pre.imageDigest}: specified "", got ${sri} (no output written)`);
+    assert.ok(!fs.existsSync(path.join(tmp, 'empty.tar')));
+  }
 });
 
 test('push only (no archive): layers compressed on the way are cached, so the same push again uploads nothing', async () => {

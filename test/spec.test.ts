@@ -35,6 +35,18 @@ test('flags: repeated lists, JSON lists, JSON objects, numbers, bare booleans', 
   assert.equal(spec.enableFakechroot, false);
 });
 
+test('flags: given empty, a string attribute is "" as in a spec file (--sha256 "" asks for the hash); where null means unset, not given', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const pull = (argv: string[]) => parseSpec('pullImage', parseArgs('pullImage', ['--imageName', 'alpine', '--imageDigest', digest, ...argv]).raw) as unknown as { sha256: unknown };
+  assert.equal(pull(['--sha256', '']).sha256, '');
+  assert.equal(pull(['--sha256=']).sha256, '');
+  assert.deepEqual(pull(['--sha256', '']), parseSpec('pullImage', new Map([['imageName', { json: 'alpine' }], ['imageDigest', { json: digest }], ['sha256', { json: '' }]])));
+  assert.throws(() => pull([]), (e: unknown) => e instanceof SpecError && e.message === "attribute 'sha256': is required");
+  assert.throws(() => pull(['--sha256', '', '--sha256', 'x']), (e: unknown) => e instanceof SpecError && e.message === "attribute 'sha256': given more than once");
+  assert.equal(parseSpec('buildImage', parseArgs('buildImage', ['--name', 'x', '--runAsRoot', '']).raw).runAsRoot, null);
+  assert.equal(parseSpec('buildLayeredImage', flags(['--name', 'x', '--tag', ''])).tag, null);
+});
+
 test('config may be YAML text (action inputs)', () => {
   const spec = parseSpec('buildLayeredImage', new Map<string, { text: string[] }>([['name', { text: ['x'] }], ['config', { text: ['Cmd: [/bin/hello]\nEnv:\n  - A=1'] }]]) as RawAttributes);
   assert.deepEqual(spec.config, { Cmd: ['/bin/hello'], Env: ['A=1'] });

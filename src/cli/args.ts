@@ -3,7 +3,7 @@
 // JSON text; a boolean flag given bare means true.
 
 import { FUNCTIONS, type FunctionName, type RawAttributes } from '../spec/index.ts';
-import { UsageError } from '../spec/errors.ts';
+import { SpecError, UsageError } from '../spec/errors.ts';
 import { parseProvenanceMode, type ProvenanceMode } from '../provenance/index.ts';
 import { ATTEST_MODES, type AttestMode } from '../sinks/push.ts';
 
@@ -63,7 +63,7 @@ export function defaultCliOptions(): CliOptions {
 export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptions; raw: RawAttributes } {
   const options = defaultCliOptions();
   const raw: RawAttributes = new Map();
-  const table: Record<string, { kind: { type: string } }> = FUNCTIONS[fn];
+  const table: Record<string, { kind: { type: string; nullable?: boolean; nonEmpty?: boolean } }> = FUNCTIONS[fn];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h') {
@@ -120,7 +120,13 @@ export function parseArgs(fn: FunctionName, argv: string[]): { options: CliOptio
     }
     const text = takeValue();
     const prev = raw.get(key);
-    if (prev && 'text' in prev) prev.text.push(text);
+    if (prev && 'json' in prev) throw new SpecError(key, 'given more than once');
+    // A flag given empty is the empty string, as "" is in a spec file, where the attribute
+    // takes one and has no null for "unset": `--sha256 ""` asks for the archive's hash.
+    // (An action input left blank is not given: the inputs cannot tell the two apart.)
+    const kind = table[key]?.kind;
+    if (text === '' && !prev && kind?.type === 'string' && !kind.nullable && !kind.nonEmpty) raw.set(key, { json: '' });
+    else if (prev) prev.text.push(text);
     else raw.set(key, { text: [text] });
   }
   return { options, raw };

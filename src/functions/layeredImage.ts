@@ -169,7 +169,8 @@ export async function planLayeredImage(spec: LayeredImageSpec, ctx: BuildContext
       member: `${customKey}/layer.tar`,
       size: custom.tar.size,
       chunks: () => custom.tar.chunks(),
-      paths: [`${spec.name}-customisation-layer`],
+      // nixpkgs: symlinkJoin { name = "${baseName}-customisation-layer"; }, baseName = baseNameOf name.
+      paths: [`${spec.name.slice(spec.name.lastIndexOf('/') + 1)}-customisation-layer`],
     }),
   );
 

@@ -11,8 +11,9 @@
 //   fakeRoot   mkdir -p ./nix/{store,var/nix} ./etc/nix; chown -R uid:gid ./nix ./etc/nix;
 //              mkdir -p ./build; chown -R uid:gid ./build
 //   config     User uid:gid, WorkingDir /build, Cmd [shell --rcfile rcfile] ([shell rcfile]
-//              with `run`), Env: SSL_CERT_FILE, NIX_SSL_CERT_FILE, PATH=/path-not-set, HOME,
-//              NIX_STORE, NIX_BUILD_CORES=1, then the derivation's attributes as strings
+//              with `run`), Env: SSL_CERT_FILE, NIX_SSL_CERT_FILE, PATH (the static path:
+//              dirOf shell, then buildDerivation's bin, so `bash -c buildDerivation` works
+//              as Cmd), HOME, NIX_STORE, NIX_BUILD_CORES=1, then the derivation's attributes as strings
 //              (passAsFile ones as <name>Path, a file holding the value; `args` left out),
 //              one variable per output, then NIX_BUILD_TOP TMPDIR TEMPDIR TMP TEMP PWD=/build,
 //              NIX_LOG_FD=2, TERM=xterm-256color
@@ -159,7 +160,9 @@ export async function nixShellLayeredSpec(spec: NixShellImageSpec, ctx: BuildCon
   const envVars: Record<string, string> = {
     SSL_CERT_FILE: packages.caBundle,
     NIX_SSL_CERT_FILE: packages.caBundle,
-    PATH: '/path-not-set',
+    // nixpkgs: `PATH = staticPath;` where a Nix build has "/path-not-set", so that a
+    // command given to `docker run` finds the shell and buildDerivation.
+    PATH: staticPath.replace(BUILD_DERIVATION_PLACEHOLDER, helpers.buildDerivation),
     HOME: spec.homeDirectory,
     NIX_STORE: storeDir,
     NIX_BUILD_CORES: '1',

@@ -21,6 +21,9 @@
 // in corner cases: there a directory a layer creates implicitly hides the metadata of
 // the same directory below, and an opaque marker hides nothing (it becomes a whiteout of
 // the name `.wh..opq`). We honour opaque directories, as docker and the OCI spec do.
+// The root is the one place where the overlay always wins: it is the overlay's upper
+// directory, made by `mkdir layer` in the VM (runWithOverlay), so it is 0755 and root's
+// whatever a layer's `./` entry says (buildImage's layer, for one, has a 0775 `./`).
 //
 // Owners follow `tar -xpf` as root inside nixpkgs' VM, whose /etc/passwd holds only root
 // and which has no /etc/group: a member whose user name is "root" is owned by uid 0
@@ -111,7 +114,6 @@ export class LayerTree {
     const meta = { mode: m.mode & 0o7777, uid, gid: m.gid };
     if (parts.length === 0) {
       if (m.type !== '5') fail('replaces the root directory with something else');
-      Object.assign(this.root, meta);
       return;
     }
     const parent = this.directory(parts.slice(0, -1), fail);

@@ -13,10 +13,12 @@
 // they refer to), smallest first; paths in a layer by (name, "/nix/store/<hash>").
 // Ignored paths take part in all of this and are dropped at the end, together with
 // layers left empty — so a layer holding only ignored paths still used up a place.
-// nixpkgs orders layers of equal closure size by Python set iteration order (string
-// hashing); we order those by their first path's key instead, to stay deterministic.
+// The sort by closure size is stable over the iteration order of
+// `set(layer_split.values())`, a set of frozensets of paths: nixpkgs runs the script with
+// PYTHONHASHSEED=0, so that order is fixed, and pythonSetOrder reproduces it.
 
 import { compareStrings, reachable, reverseEdges, type Closure } from './graph.ts';
+import { pythonFrozensetHash, pythonSetOrder } from './pythonSetOrder.ts';
 
 /** nixpkgs' `path_key`: (name, "/nix/store/<hash>"). */
 function pathKeyCompare(a: string, b: string): number {
@@ -65,17 +67,20 @@ export function autoLayers(closure: Closure, ignore: ReadonlySet<string>, limit:
     split = next;
   }
 
-  const groups = new Map<string, number[]>();
-  split.forEach((l, i) => {
-    const group = groups.get(l.key);
-    if (group) group.push(i);
-    else groups.set(l.key, [i]);
-  });
-  const layers = [...groups.values()].map((members) => {
-    const closureSize = [...reachable(members, refs)].reduce((sum, i) => sum + nodes[i]!.narSize, 0);
-    const paths = members.map((i) => nodes[i]!.path).sort(pathKeyCompare);
+  // Python adds each path's label to the set in graph order.
+  const labels = pythonSetOrder(
+    split,
+    (l) => l.key,
+    (l) => pythonFrozensetHash(l.members.map((m) => nodes[m]!.path)),
+  );
+  const members = new Map<string, number[]>(labels.map((l) => [l.key, []]));
+  split.forEach((l, i) => members.get(l.key)!.push(i));
+  const layers = labels.map((l) => {
+    const group = members.get(l.key)!;
+    const closureSize = [...reachable(group, refs)].reduce((sum, i) => sum + nodes[i]!.narSize, 0);
+    const paths = group.map((i) => nodes[i]!.path).sort(pathKeyCompare);
     return { closureSize, paths };
   });
-  layers.sort((a, b) => a.closureSize - b.closureSize || pathKeyCompare(a.paths[0]!, b.paths[0]!));
+  layers.sort((a, b) => a.closureSize - b.closureSize);
   return layers.map((l) => l.paths.filter((p) => !ignore.has(p))).filter((paths) => paths.length > 0);
 }

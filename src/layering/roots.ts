@@ -11,7 +11,9 @@
 // of their own still counts against the limit) — and are left out of the layers. This
 // module builds stand-ins for them with the narSize nixpkgs' would have, so the engine,
 // which writes neither to the store, plans like nixpkgs. Their hashes are unknowable
-// here; they only matter for ties between equal narSizes.
+// here; they only matter for ties: between equal narSizes, and in auto between layers of
+// equal closure size, whose order goes by the Python hashes of the primary paths labelling
+// them (pythonSetOrder.ts) and so by these two names where they are primaries.
 
 import type { StoreNode } from '../model.ts';
 
