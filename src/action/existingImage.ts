@@ -22,8 +22,9 @@ import { cachedBlob, layerCacheKey } from '../functions/layerCache.ts';
 import { loadBaseImage } from '../image/baseImage.ts';
 import { fileRange } from '../image/dockerArchive.ts';
 import { DEFAULT_STORE_DIR, parseInstallable, realiseDetailed } from '../nix/index.ts';
-import { dockerLoad } from '../sinks/dockerLoad.ts';
-import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
+import { dockerLoadLogged } from '../sinks/dockerLoad.ts';
+import { pushToRegistries, type PushedImage, type PushLayer } from '../sinks/push.ts';
+import { pushRefs, type PushRequest } from '../functions/deliver.ts';
 import type { Logger } from '../util/log.ts';
 import { Input } from './constants.ts';
 import { InputError } from './inputs.ts';
@@ -160,7 +161,7 @@ export const archiveLayerKey = (diffId: string) => layerCacheKey(`docker-archive
 
 export interface ArchiveDeliveryOptions {
   load: boolean;
-  push?: { refs: string[]; settings: Omit<PushSettings, 'compressor' | 'log'> };
+  push?: PushRequest;
   cache?: LayerCache;
   workDir: string;
   log: Logger;
@@ -191,14 +192,14 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     const kind = sniffCompression(head);
     // Docker reads gzip but not every engine reads a zstd archive: send that plain.
     const body = kind === 'zstd' ? decompressStream(fs.createReadStream(archive), kind) : fs.createReadStream(archive);
-    loaded = await log.group('Loading into Docker', () => dockerLoad(body));
-    for (const l of loaded) log.info(`Loaded image: ${l}`);
+    loaded = await log.group('Loading into Docker', () => dockerLoadLogged(body, log));
   }
 
   const layers: LayerOut[] = img.layers.map((l) => ({ diffId: l.diffId, size: l.size, paths: [l.member], cached: false }));
   let pushed: PushedImage[] = [];
   let produced = 0;
-  if (opts.push && opts.push.refs.length > 0) {
+  const refs = pushRefs(opts.push, () => `${imageName}:${imageTag}`);
+  if (opts.push && refs.length > 0) {
     const cache = opts.cache;
     const hits = cache ? await cache.lookup(img.layers.map((l) => archiveLayerKey(l.diffId))) : new Map();
     const pushLayers: PushLayer[] = [];
@@ -225,7 +226,7 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
       } else produced++;
       pushLayers.push(layer);
     }
-    pushed = await pushToRegistries({ layers: pushLayers, makeConfig: () => img.configBytes }, opts.push.refs, { ...opts.push.settings, compressor: 'gz', log });
+    pushed = await pushToRegistries({ layers: pushLayers, makeConfig: () => img.configBytes }, refs, { ...opts.push.settings, compressor: 'gz', log });
     // Layers compressed on the way to the registry: their digests are the registry's.
     const first = pushed[0];
     if (first) layers.forEach((l, i) => (l.digest ??= first.layers[i]?.digest));
@@ -241,5 +242,8 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     loaded,
     pushed,
     produced,
+    layersFrom: 'archive',
+    // The caller knows whether the archive was written here (pulled, streamed, copied).
+    archiveWritten: false,
   };
 }

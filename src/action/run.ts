@@ -5,13 +5,23 @@
 
 import * as core from '@actions/core';
 import { NIX_MISSING } from './constants.ts';
+import { allInputNames } from './inputs.ts';
 import { cleanUpOnSignals } from '../util/cleanup.ts';
 
 export function failureMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   if (err.name === 'NixNotFoundError') return NIX_MISSING;
-  return err.message;
+  return asInputMessage(err.message);
 }
+
+/**
+ * The engine names what it was given "attribute 'x'" (the CLI's word); in a workflow every
+ * attribute is an input under `with:`, and the annotation says so.
+ */
+export function asInputMessage(message: string): string {
+  return message.replace(/^attribute '([^']+)': /, (whole, name: string) => (INPUT_NAMES.has(name) ? `input '${name}': ` : whole));
+}
+const INPUT_NAMES = new Set(allInputNames());
 
 export async function run(step: () => Promise<void>): Promise<void> {
   // A cancelled job (SIGINT, then SIGTERM): partial archives and work directories go, one error line.
