@@ -11,6 +11,7 @@ import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { readArchive } from './helpers/archive.ts';
 import { FAKE_GITHUB_TOKEN, Job, type StepResult } from './helpers/actionRunner.ts';
 import { NIX_MISSING } from '../src/action/constants.ts';
+import { htmlProblems } from './helpers/html.ts';
 
 useOfflineNix();
 let fx: NixFixtures;
@@ -63,6 +64,8 @@ test('action: builds, loads, sets the outputs and writes the summary; post has n
   assert.match(r.stdout, /^::group::Loading into Docker$/m);
   assert.match(r.summary, /nix-docker: action-hello:a1/);
   assert.match(r.summary, /<th>Store paths<\/th>/);
+  assert.deepEqual(htmlProblems(r.summary), [], 'well-formed HTML, no empty cell');
+  assert.match(r.summary, /<h4>Layers: 4 \(4 produced\)<\/h4>/);
   assert.match(r.summary, /<code>hello-2\.12<\/code>/);
   assert.match(r.summary, /Bytes moved/);
   assert.match(r.summary, /Time per phase/);

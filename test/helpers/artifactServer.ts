@@ -74,6 +74,7 @@ function backendIds(auth: string | undefined): { runId: string; jobId: string } 
 export async function startArtifactServer(opts: { forward?: string } = {}): Promise<ArtifactServer> {
   const artifacts: (StoredArtifact & { sig: string; blocks: Map<string, Buffer>; contentType?: string })[] = [];
   const calls: Record<string, number> = {};
+  let lastId = 0;
   const faults = new Map<string, { status: number; times: number }>();
   let base = '';
   const blobUrl = (a: { id: number; sig: string }, perm: string) =>
@@ -96,7 +97,8 @@ export async function startArtifactServer(opts: { forward?: string } = {}): Prom
           throw new TwirpError(409, 'already_exists', `an artifact with this name already exists on the workflow run: ${name}`);
         }
         const a = {
-          id: artifacts.length + 1,
+          // Ids are never reused, as the service's are not (a deleted artifact's included).
+          id: ++lastId,
           name,
           ...ids,
           version: body.version,
