@@ -78,7 +78,7 @@ test('cold run: main builds, post saves; a fresh runner restores every layer (pr
   assert.ok(layers2.every((l: any) => l.cached === true), 'every layer from the cache');
   assert.deepEqual(layers2.map((l: any) => [l.diff_id, l.digest]), layers1.map((l: any) => [l.diff_id, l.digest]));
   assert.match(second.stdout, /^Layers: 5 \(5 from the layer cache, 0 produced\)$/m);
-  assert.match(second.summary, /Layers \(5: 5 from the layer cache, 0 produced\)/);
+  assert.match(second.summary, /<h4>Layers: 5 \(5 from the layer cache, 0 produced\)<\/h4>/);
   assert.match(second.summary, /<td>hit<\/td>/);
   assert.match(second.summary, /restored from the layer cache/);
   assert.ok(fs.readFileSync(second.outputs.archive!).equals(archive1), 'identical archive bytes');
