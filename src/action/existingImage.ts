@@ -195,7 +195,14 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     loaded = await log.group('Loading into Docker', () => dockerLoadLogged(body, log));
   }
 
-  const layers: LayerOut[] = img.layers.map((l) => ({ diffId: l.diffId, size: l.size, paths: [l.member], cached: false }));
+  // A layer stored compressed in the archive is its own blob: its digest and compressed size are known without a push.
+  const layers: LayerOut[] = img.layers.map((l) => ({
+    diffId: l.diffId,
+    size: l.size,
+    paths: [l.member],
+    cached: false,
+    ...(l.compression !== 'none' && l.blobDigest ? { digest: l.blobDigest, compressedSize: l.size } : {}),
+  }));
   let pushed: PushedImage[] = [];
   let produced = 0;
   const refs = pushRefs(opts.push, () => `${imageName}:${imageTag}`);
