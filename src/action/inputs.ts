@@ -1,8 +1,9 @@
 // Action inputs → one typed, validated object, read once at the edge. The dockerTools
 // attribute inputs become the same raw attributes the CLI produces, so one spec parser
-// serves both and their errors read the same ("attribute 'maxLayers': ..."); the action's
-// own inputs are kebab-case and their errors say "input 'push': ...". Everything is
-// checked here, before anything is built, pulled or written.
+// serves both (its errors say "attribute 'maxLayers': ...", which the action's failure
+// annotation turns into "input 'maxLayers': ...", src/action/run.ts); the action's own
+// inputs are kebab-case and their errors say "input 'push': ...". Everything is checked
+// here, before anything is built, pulled or written.
 
 import { ATTEST_MODES, parsePushRefs, type AttestMode } from '../sinks/push.ts';
 import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../cache/actions/index.ts';

@@ -1,9 +1,9 @@
 // The engine's Logger on the runner: info/debug lines, warnings as annotations, phases as
 // core.group sections. A group opens with its first line: a phase that logs nothing is
 // one plain line, not an empty group to click open. The runner shows no nested groups,
-// so a phase inside a phase is a plain line. Each top-level phase is timed (for the job summary), and a phase that
-// names a byte counter reports progress (bytes and bytes/s) every `progressMs` while it
-// runs, and once at its end.
+// so a phase inside a phase is a plain line. Each top-level phase is timed (for the job
+// summary), and a phase that names a byte counter reports progress (bytes and bytes/s)
+// every `progressMs` while it runs, and once at its end.
 
 import * as core from '@actions/core';
 import { formatBytes, type Logger } from '../util/log.ts';

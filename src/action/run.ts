@@ -1,6 +1,6 @@
-// The one place an error becomes a failed step: its message (which names the input or
-// attribute at fault: "attribute 'maxLayers': ...", "input 'push': ...") is the error
-// annotation, and the step exits 1. The post step's wrapper only warns: it saves the
+// The one place an error becomes a failed step: its message, whole (a YAML error keeps
+// its line and pointer), naming the input at fault ("input 'maxLayers': ...", "input
+// 'push': ...") is the error annotation, and the step exits 1. The post step's wrapper only warns: it saves the
 // cache, and a failed save must not fail a job whose image was delivered.
 
 import * as core from '@actions/core';
