@@ -56,11 +56,33 @@ const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
     default: 'false',
   },
   [Input.Push]: {
-    description: "Image references to push to, one per line or comma-separated (docker/metadata-action's `tags` output works as is).",
+    description:
+      "Push the image to the registries `tags` name (docker/build-push-action's `push`): true or false. Without `tags` the image goes to its own name:tag. Anything else is an error: references go in `tags`.",
+    required: false,
+    default: 'false',
+  },
+  [Input.Tags]: {
+    description:
+      "Image references, one per line or comma-separated (docker/metadata-action's `tags` output as is): pushed to with `push: true`; with `load` the loaded image is tagged with them too. Without `push` nothing is pushed (a notice says so).",
     required: false,
   },
   [Input.Labels]: {
     description: "Labels merged into config.Labels, one key=value per line (docker/metadata-action's `labels` output works as is).",
+    required: false,
+  },
+  [Input.Annotations]: {
+    description:
+      "OCI annotations of the pushed image, one [level:]key=value per line (docker/metadata-action's `annotations` output as is). Levels: manifest (the default), index and manifest-descriptor (the index pushed with sbom/provenance attestations), index-descriptor (not used by a push). With manifest annotations `format: auto` pushes an OCI manifest.",
+    required: false,
+  },
+  [Input.Summary]: { description: 'Write the job summary (the image, where it went, its layers, bytes moved, time per phase).', required: false, default: 'true' },
+  [Input.Overwrite]: {
+    description: "As actions/upload-artifact's: true deletes an artifact of the same name uploaded before in this run, then uploads; false fails when the name is taken.",
+    required: false,
+    default: 'false',
+  },
+  [Input.RetentionDays]: {
+    description: "As actions/upload-artifact's: days to keep the artifact (1 to 90, at most the repository's limit); 0 or empty for the repository's default.",
     required: false,
   },
   [Input.RegistryUsername]: { description: 'Username for the registries pushed to (else the Docker config docker/login-action wrote).', required: false },
@@ -118,14 +140,19 @@ const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
 Object.assign(inputs, own);
 
 const outputs: Record<OutputName, { description: string }> = {
-  [Output.ImageTag]: { description: 'The tag of the image (derived from its content when `tag` is empty).' },
-  [Output.Image]: { description: 'name:tag of the image.' },
-  [Output.Digest]: { description: 'The manifest digest (sha256:...) of the pushed image; empty when nothing was pushed. With `platforms`: the index digest (the archive holds the same index), pushed or not.' },
+  [Output.ImageTag]: { description: "The image's own tag, as in the archive (derived from its content when `tag` is empty); the tags pushed are in `pushed` and `metadata`." },
+  [Output.Image]: { description: 'The first reference pushed to; when nothing is pushed, name:tag of the image.' },
+  [Output.Digest]: { description: 'The digest (sha256:...) pushed: the manifest, or the index when attestations make one; empty when nothing was pushed. With `platforms`: the index digest (the archive holds the same index), pushed or not.' },
   [Output.ImageId]: { description: 'The config digest (sha256:...), as `docker images --no-trunc` shows it.' },
+  [Output.ImageIdBp]: { description: "The config digest (sha256:...): docker/build-push-action's name for `image-id`." },
+  [Output.Metadata]: {
+    description:
+      "JSON as docker/build-push-action's `metadata`: containerimage.config.digest, containerimage.digest (what was pushed), image.name (the references pushed to, comma-separated).",
+  },
   [Output.Archive]: { description: 'Path of the image archive.' },
   [Output.ArtifactId]: { description: 'ID of the uploaded artifact.' },
   [Output.ArtifactName]: { description: 'Name of the uploaded artifact.' },
-  [Output.Pushed]: { description: 'JSON list of the references pushed: ref, reference (repository@digest), digest, tags, uploaded/skipped/mounted blob counts.' },
+  [Output.Pushed]: { description: 'JSON list, one entry per manifest pushed (a repository): refs (the references given that name it), reference (repository@digest), digest, tags, and the uploaded/skipped/mounted blob counts of that push.' },
   [Output.Sbom]: { description: 'Path of the SPDX 2.3 SBOM (with `sbom: true`).' },
   [Output.SbomCyclonedx]: { description: 'Path of the CycloneDX 1.6 SBOM (with `sbom: true`).' },
   [Output.Provenance]: { description: 'Path of the SLSA provenance statement (with `provenance`).' },

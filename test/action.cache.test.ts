@@ -79,7 +79,7 @@ test('cold run: main builds, post saves; a fresh runner restores every layer (pr
   assert.ok(layers2.every((l: any) => l.cached === true), 'every layer from the cache');
   assert.deepEqual(layers2.map((l: any) => [l.diff_id, l.digest]), layers1.map((l: any) => [l.diff_id, l.digest]));
   assert.match(second.stdout, /^Layers: 5 \(5 from the layer cache, 0 produced\)$/m);
-  assert.match(second.summary, /Layers \(5: 5 from the layer cache, 0 produced\)/);
+  assert.match(second.summary, /<h4>Layers: 5 \(5 from the layer cache, 0 produced\)<\/h4>/);
   assert.match(second.summary, /<td>hit<\/td>/);
   assert.match(second.summary, /restored from the layer cache/);
   assert.ok(fs.readFileSync(second.outputs.archive!).equals(archive1), 'identical archive bytes');
@@ -177,18 +177,18 @@ test('image built already + push: layers compressed once, cached by diff_id; a f
   const archive = path.join(tmp, 'streamed.tar');
   await nixDockerOk(['streamLayeredImage', '--name', 'cached-stream', '--tag', 's', '--contents', fx.hello, '--out', archive, '--no-cache']);
   const ref = `${registry.host}/cache/streamed:s`;
-  const inputs = { image: archive, push: ref, 'tls-verify': 'false', 'cache-key-prefix': 'prebuilt' };
+  const inputs = { image: archive, push: 'true', tags: ref, 'tls-verify': 'false', 'cache-key-prefix': 'prebuilt' };
   const cold = freshRunner();
   const first = await cold.main(inputs);
   ok(first);
-  assert.match(first.stdout, /^Layers: 4 \(0 from the layer cache, 4 produced\)$/m);
+  assert.match(first.stdout, /^Layers: 4 from the archive \(4 compressed here\)$/m);
   ok(await cold.post(inputs));
   assert.equal((await skopeoInspect(ref)).Digest, first.outputs.digest);
 
   const warm = freshRunner();
   const second = await warm.main(inputs);
   ok(second);
-  assert.match(second.stdout, /^Layers: 4 \(4 from the layer cache, 0 produced\)$/m);
+  assert.match(second.stdout, /^Layers: 4 from the archive \(4 compressed forms from the layer cache\)$/m);
   assert.equal(second.outputs.digest, first.outputs.digest);
   const layers = JSON.parse(second.outputs.layers!);
   assert.ok(layers.every((l: any) => l.cached && l.pushed[`${registry.host}/cache/streamed`] === 'skipped'));

@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 import { nixFixtures, useOfflineNix, type NixFixtures } from './helpers/nixFixtures.ts';
 import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { nixDockerOk, REPO } from './helpers/cli.ts';
-import { startRegistry, skopeoInspect, skopeoRaw, TEST_USER, type TestRegistry } from './helpers/registry.ts';
+import { startFaultProxy, startRegistry, skopeoInspect, skopeoRaw, TEST_USER, type FaultProxy, type TestRegistry } from './helpers/registry.ts';
+import { htmlProblems } from './helpers/html.ts';
 import { startArtifactServer, type ArtifactServer } from './helpers/artifactServer.ts';
 import { startCacheServer, type CacheServer } from './helpers/cacheServer.ts';
 import { Job, runtimeToken, type StepResult } from './helpers/actionRunner.ts';
@@ -59,51 +60,128 @@ const servicesEnv = (): NodeJS.ProcessEnv => ({
 const ok = (r: StepResult) => assert.equal(r.status, 0, `step failed:\n${r.stdout}\n${r.stderr}`);
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-test('push: metadata-action style tags (lines and commas), labels into the config; skopeo sees the digest the outputs report', async () => {
-  const repo = `${plain.host}/act/hello`;
-  const inputs = {
-    name: 'hello',
-    tag: '1.0',
-    contents: fx.hello,
-    config: 'Cmd: [/bin/hello]',
-    push: `${repo}:1.0\n${repo}:latest,${repo}:sha-0123abc\n`,
-    labels: 'org.opencontainers.image.title=hello\norg.opencontainers.image.revision=0123abc\n',
-    'tls-verify': 'false',
+/** The summary's Pushed rows: the references each names and the counts it claims. */
+function pushedRows(summary: string): { refs: string[]; reference: string; uploaded: number; skipped: number; mounted: number }[] {
+  return [...summary.matchAll(/<th>Pushed<\/th><td>(.*?)<\/td>/g)].map((m) => {
+    const codes = [...m[1]!.matchAll(/<code>([^<]*)<\/code>/g)].map((c) => c[1]!);
+    const counts = /\((\d+) uploaded, (\d+) skipped, (\d+) mounted\)/.exec(m[1]!)!;
+    return { refs: codes.slice(0, -1), reference: codes.at(-1)!, uploaded: Number(counts[1]), skipped: Number(counts[2]), mounted: Number(counts[3]) };
+  });
+}
+
+/** What the registry was asked, per repository: blob uploads completed, mounts made, blobs found by HEAD. */
+function registryCounts(proxy: FaultProxy, repository: string) {
+  const mine = proxy.requests.filter((r) => r.path.startsWith(`/v2/${repository}/blobs/`));
+  return {
+    uploaded: mine.filter((r) => r.method === 'PUT' && /[?&]digest=/.test(r.path) && r.status === 201).length,
+    mounted: mine.filter((r) => r.method === 'POST' && /[?&]mount=/.test(r.path) && r.status === 201).length,
+    skipped: mine.filter((r) => r.method === 'HEAD' && r.status === 200).length,
   };
-  const r = await job().main(inputs);
+}
+
+test("push: true with docker/metadata-action's tags, labels and annotations as is: an annotated manifest, one summary row per push with the registry's counts, build-push-action's outputs", async () => {
+  // Through a proxy that sees every request, to count what the registry was really asked.
+  const proxy = await startFaultProxy(plain.port);
+  try {
+    const repo = `${proxy.host}/act/hello`;
+    const mirror = `${proxy.host}/act/hello-mirror`;
+    const inputs = {
+      name: 'hello',
+      tag: '1.0',
+      contents: fx.hello,
+      config: 'Cmd: [/bin/hello]',
+      push: 'true',
+      // metadata-action's outputs, pasted: tags one per line (commas work too), annotations prefixed with their level.
+      tags: `${repo}:1.0\n${repo}:latest,${repo}:sha-0123abc\n${mirror}:1.0\n`,
+      labels: 'org.opencontainers.image.title=hello\norg.opencontainers.image.revision=0123abc\n',
+      annotations: 'manifest:org.opencontainers.image.title=hello\nmanifest:org.opencontainers.image.revision=0123abc\norg.opencontainers.image.url=https://example.com/a=b\n',
+      'tls-verify': 'false',
+    };
+    const r = await job().main(inputs);
+    ok(r);
+    assert.deepEqual(r.annotations.filter((a) => a.level !== 'notice'), []);
+    const raw = await skopeoRaw(`${repo}:latest`);
+    const manifest = JSON.parse(raw.toString());
+    assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json', 'annotations need OCI: auto chose it');
+    assert.deepEqual(manifest.annotations, { 'org.opencontainers.image.title': 'hello', 'org.opencontainers.image.revision': '0123abc', 'org.opencontainers.image.url': 'https://example.com/a=b' });
+    const inspected = await skopeoInspect(`${repo}:sha-0123abc`);
+    assert.deepEqual(inspected.Labels, { 'org.opencontainers.image.title': 'hello', 'org.opencontainers.image.revision': '0123abc' });
+
+    // build-push-action's outputs, and the dockerTools-named ones beside them.
+    assert.equal(r.outputs.digest, sha256(raw));
+    assert.equal(inspected.Digest, r.outputs.digest);
+    assert.equal(r.outputs.imageid, manifest.config.digest);
+    assert.equal(r.outputs['image-id'], r.outputs.imageid);
+    assert.deepEqual(JSON.parse(r.outputs.metadata!), {
+      'containerimage.config.digest': r.outputs.imageid,
+      'containerimage.digest': r.outputs.digest,
+      'image.name': `${repo}:1.0,${repo}:latest,${repo}:sha-0123abc,${mirror}:1.0`,
+    });
+    assert.equal(r.outputs.image, `${repo}:1.0`, 'the first reference pushed to');
+    assert.equal(r.outputs.imageTag, '1.0');
+    const pushed = JSON.parse(r.outputs.pushed!);
+    assert.deepEqual(pushed.map((p: any) => p.refs), [[`${repo}:1.0`, `${repo}:latest`, `${repo}:sha-0123abc`], [`${mirror}:1.0`]]);
+    assert.deepEqual(pushed.map((p: any) => p.reference), [`${repo}@${r.outputs.digest}`, `${mirror}@${r.outputs.digest}`]);
+    const layers = JSON.parse(r.outputs.layers!);
+    assert.deepEqual(manifest.layers.map((l: any) => l.digest), layers.map((l: any) => l.digest), 'pushed layers are the archive layers');
+    assert.ok(layers.every((l: any) => l.pushed[repo] === 'uploaded' && l.pushed[mirror] === 'mounted'));
+
+    // One row per push, all its tags, and the counts the registry saw (each blob once, not once per tag).
+    const rows = pushedRows(r.summary);
+    assert.deepEqual(rows.map((row) => row.refs), pushed.map((p: any) => p.refs));
+    for (const [row, repository] of [[rows[0]!, 'act/hello'], [rows[1]!, 'act/hello-mirror']] as const) {
+      const seen = registryCounts(proxy, repository);
+      assert.deepEqual({ uploaded: row.uploaded, mounted: row.mounted }, { uploaded: seen.uploaded, mounted: seen.mounted }, repository);
+      assert.equal(row.skipped, 0);
+    }
+    assert.equal(rows[0]!.uploaded, layers.length + 1, 'the layers and the config, once');
+    assert.equal(rows[1]!.uploaded, 0);
+    assert.match(r.summary, new RegExp(`<h3>nix-docker: ${repo.replace(/[.]/g, '\\.')}:1\\.0</h3>`));
+    assert.deepEqual(htmlProblems(r.summary), []);
+    assert.match(r.stdout, /^::group::Pushing /m);
+    assert.match(r.stdout, new RegExp(`^${repo.replace(/[.]/g, '\\.')}: [\\d.]+ (KiB|MiB) uploaded in [\\d.]+ s \\([\\d.]+ (B|KiB|MiB)/s\\)$`, 'm'));
+
+    await docker('pull', `${repo}:1.0`);
+    assert.match(await dockerRun(`${repo}:1.0`), /Hello, world!/);
+    await removeImage(`${repo}:1.0`);
+
+    // The same image again from another job: the registry has every blob, and the summary says so.
+    const before = proxy.requests.length;
+    const again = await job().main(inputs);
+    ok(again);
+    assert.equal(again.outputs.digest, r.outputs.digest);
+    assert.ok(JSON.parse(again.outputs.layers!).every((l: any) => l.pushed[repo] === 'skipped'));
+    const second = proxy.requests.slice(before);
+    assert.equal(second.filter((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/')).length, 0, 'nothing uploaded');
+    assert.deepEqual(pushedRows(again.summary).map((row) => [row.uploaded, row.skipped]), [[0, layers.length + 1], [0, layers.length + 1]]);
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('push: true without tags pushes to the image\'s own name and tag (the content-hash tag when tag is empty)', async () => {
+  const name = `${plain.host}/act/own`;
+  const r = await job().main({ name, contents: fx.hello, push: 'true', 'tls-verify': 'false', cache: 'false' });
   ok(r);
-  const pushed = JSON.parse(r.outputs.pushed!);
-  assert.deepEqual(pushed.map((p: any) => p.ref), [`${repo}:1.0`, `${repo}:latest`, `${repo}:sha-0123abc`]);
-  assert.ok(pushed.every((p: any) => p.digest === r.outputs.digest && p.reference === `${repo}@${r.outputs.digest}`));
-  const raw = await skopeoRaw(`${repo}:latest`);
-  assert.equal(sha256(raw), r.outputs.digest);
-  const inspected = await skopeoInspect(`${repo}:sha-0123abc`);
-  assert.equal(inspected.Digest, r.outputs.digest);
-  assert.deepEqual(inspected.Labels, { 'org.opencontainers.image.title': 'hello', 'org.opencontainers.image.revision': '0123abc' });
-  const manifest = JSON.parse(raw.toString());
-  assert.equal(manifest.config.digest, r.outputs['image-id']);
-  const layers = JSON.parse(r.outputs.layers!);
-  assert.deepEqual(manifest.layers.map((l: any) => l.digest), layers.map((l: any) => l.digest), 'pushed layers are the archive layers');
-  assert.ok(layers.every((l: any) => l.pushed[repo] === 'uploaded'));
-  assert.match(r.stdout, /^::group::Pushing /m);
-  assert.match(r.stdout, new RegExp(`^${repo.replace(/[.]/g, '\\.')}: [\\d.]+ (KiB|MiB) uploaded in [\\d.]+ s \\([\\d.]+ (B|KiB|MiB)/s\\)$`, 'm'));
-  assert.match(r.summary, /<th>Push<\/th>/);
-  assert.match(r.summary, /pushed \(uploaded blobs\)/);
+  assert.match(r.outputs.imageTag!, /^[0-9a-z]{32}$/);
+  assert.equal(r.outputs.image, `${name}:${r.outputs.imageTag}`);
+  assert.equal((await skopeoInspect(`${name}:${r.outputs.imageTag}`)).Digest, r.outputs.digest);
+  assert.equal(JSON.parse(r.outputs.metadata!)['image.name'], `${name}:${r.outputs.imageTag}`);
+});
 
-  await docker('pull', `${repo}:1.0`);
-  assert.match(await dockerRun(`${repo}:1.0`), /Hello, world!/);
-  await removeImage(`${repo}:1.0`);
-
-  // The same image again from another job: the registry has every blob.
-  const again = await job().main(inputs);
-  ok(again);
-  assert.equal(again.outputs.digest, r.outputs.digest);
-  assert.ok(JSON.parse(again.outputs.layers!).every((l: any) => l.pushed[repo] === 'skipped'));
+test('tags without push name the image loaded into Docker, and a notice says nothing is pushed; summary: false leaves the summary out', async () => {
+  const r = await job().main({ name: 'tags-only', tag: '1', contents: fx.hello, config: 'Cmd: [/bin/hello]', load: 'true', tags: 'nix-docker-test/tagged:x\nnix-docker-test/tagged:y', summary: 'false', cache: 'false' });
+  ok(r);
+  assert.deepEqual(r.annotations.map((a) => [a.level, a.message]), [['notice', "input 'tags': nothing is pushed (push is not true); the image loaded into Docker is tagged with them"]]);
+  for (const t of ['tags-only:1', 'nix-docker-test/tagged:x', 'nix-docker-test/tagged:y']) assert.equal(JSON.parse(await docker('image', 'inspect', t))[0].Id, r.outputs.imageid, t);
+  assert.equal(r.outputs.digest, '');
+  assert.equal(r.summary, '', 'no job summary');
+  for (const t of ['tags-only:1', 'nix-docker-test/tagged:x', 'nix-docker-test/tagged:y']) await removeImage(t);
 });
 
 test('credentials: registry-username/password (masked), else the Docker config docker/login-action wrote; none fails naming the push', async () => {
   const ref = `${basic.host}/act/private:1`;
-  const base = { name: 'private', tag: '1', contents: fx.hello, push: ref, 'tls-verify': 'false' };
+  const base = { name: 'private', tag: '1', contents: fx.hello, push: 'true', tags: ref, 'tls-verify': 'false' };
   const r = await job().main({ ...base, 'registry-username': TEST_USER.username, 'registry-password': TEST_USER.password });
   ok(r);
   assert.ok(r.masks.includes(TEST_USER.password), 'the password is masked');
@@ -115,11 +193,11 @@ test('credentials: registry-username/password (masked), else the Docker config d
   fs.mkdirSync(config, { recursive: true });
   const auth = Buffer.from(`${TEST_USER.username}:${TEST_USER.password}`).toString('base64');
   fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [basic.host]: { auth } } }));
-  const viaConfig = await job({ DOCKER_CONFIG: config }).main({ ...base, push: `${basic.host}/act/private:2` });
+  const viaConfig = await job({ DOCKER_CONFIG: config }).main({ ...base, tags: `${basic.host}/act/private:2` });
   ok(viaConfig);
-  assert.equal(viaConfig.outputs.image, 'private:1');
+  assert.equal(viaConfig.outputs.image, `${basic.host}/act/private:2`);
 
-  const none = await job({ DOCKER_CONFIG: path.join(tmp, 'no-config') }).main({ ...base, push: `${basic.host}/act/private:3` });
+  const none = await job({ DOCKER_CONFIG: path.join(tmp, 'no-config') }).main({ ...base, tags: `${basic.host}/act/private:3` });
   assert.equal(none.status, 1);
   const error = none.annotations.find((a) => a.level === 'error');
   assert.match(error?.message ?? '', /^input 'push': .*(401|unauthori[sz]ed|denied|authentication)/i);
@@ -156,6 +234,27 @@ process.stderr.write(JSON.stringify({ id: artifact.id }));`;
   await removeImage('art-hello:v1');
 });
 
+test('artifact: a name taken in the run fails without overwrite and is replaced with it; retention-days reaches the service', async () => {
+  const inputs = { name: 'art-again', tag: 'v1', contents: fx.hello, artifact: 'again', cache: 'false' };
+  const first = await job(servicesEnv()).main({ ...inputs, 'retention-days': '5' });
+  ok(first);
+  const stored = artifacts.artifacts().find((a) => String(a.id) === first.outputs['artifact-id'])!;
+  const days = (Date.parse(stored.expiresAt!) - Date.parse(stored.createdAt)) / 86400e3;
+  assert.ok(Math.abs(days - 5) < 0.01, `expires in ${days} days`);
+
+  const taken = await job(servicesEnv()).main(inputs);
+  assert.equal(taken.status, 1);
+  assert.match(taken.annotations.find((a) => a.level === 'error')!.message, /^input 'artifact': .*already exists/);
+
+  const replaced = await job(servicesEnv()).main({ ...inputs, overwrite: 'true' });
+  ok(replaced);
+  assert.notEqual(replaced.outputs['artifact-id'], first.outputs['artifact-id']);
+  const named = artifacts.artifacts().filter((a) => a.name === 'again.tar.gz' && a.finalized);
+  assert.deepEqual(named.map((a) => String(a.id)), [replaced.outputs['artifact-id']], 'the one uploaded before is gone');
+  assert.equal(named[0]!.expiresAt, undefined, 'no retention-days: the repository default');
+  assert.match(replaced.stdout, /Deleted the artifact again\.tar\.gz \(id \d+\)/);
+});
+
 test('a failed artifact upload fails the step naming artifact; the image outputs are set already', async () => {
   artifacts.failNext('CreateArtifact', 403);
   const r = await job(servicesEnv()).main({ name: 'art-fail', tag: 'f', contents: fx.hello, artifact: 'true', cache: 'false' });
@@ -172,7 +271,7 @@ test('a failed artifact upload fails the step naming artifact; the image outputs
 test('everything in one step: load, artifact, push and the layer cache; post saves the layers', async () => {
   const j = job(servicesEnv());
   const ref = `${plain.host}/act/all:1`;
-  const inputs = { name: 'all-in-one', tag: '1', contents: fx.hello, config: 'Cmd: [/bin/hello]', load: 'true', artifact: 'true', push: ref, 'tls-verify': 'false', 'cache-key-prefix': 'all-in-one' };
+  const inputs = { name: 'all-in-one', tag: '1', contents: fx.hello, config: 'Cmd: [/bin/hello]', load: 'true', artifact: 'true', push: 'true', tags: ref, 'tls-verify': 'false', 'cache-key-prefix': 'all-in-one' };
   const r = await j.main(inputs);
   ok(r);
   assert.equal(r.outputs['artifact-name'], 'all-in-one.tar.gz');
@@ -191,20 +290,30 @@ test('everything in one step: load, artifact, push and the layer cache; post sav
   assert.ok(cacheServer.entries().some((e) => e.key.startsWith('all-in-one-') && e.finalized));
 });
 
-test('image: an archive built already (path) is loaded and pushed as it is: same image id', async () => {
+test("image: an archive built already (path) is loaded and pushed as it is: same image id; the summary shows the archive's layers and only work done", async () => {
   const archive = path.join(tmp, 'prebuilt.tar.gz');
   const built = (await nixDockerOk(['buildLayeredImage', '--name', 'prebuilt', '--tag', 'p1', '--contents', fx.hello, '--config', '{"Cmd":["/bin/hello"]}', '--out', archive, '--no-cache', '--json'])).json();
   const ref = `${plain.host}/act/prebuilt:p1`;
-  const r = await job().main({ image: archive, load: 'true', push: ref, 'tls-verify': 'false' });
+  const r = await job().main({ image: archive, load: 'true', push: 'true', tags: ref, 'tls-verify': 'false', cache: 'false' });
   ok(r);
-  assert.equal(r.outputs.image, 'prebuilt:p1');
+  assert.equal(r.outputs.image, ref);
   assert.equal(r.outputs['image-id'], built.configDigest);
   assert.equal(r.outputs.archive, archive);
   assert.equal((await skopeoInspect(ref)).Digest, r.outputs.digest);
+  const manifest = JSON.parse((await skopeoRaw(ref)).toString());
   const layers = JSON.parse(r.outputs.layers!);
   assert.deepEqual(layers.map((l: any) => l.diff_id), built.layers.map((l: any) => l.diffId));
+  // Compressed on the way to the registry: the sizes after compression are the pushed blobs'.
+  assert.deepEqual(layers.map((l: any) => [l.digest, l.compressed_size]), manifest.layers.map((l: any) => [l.digest, l.size]));
   assert.match(await dockerRun('prebuilt:p1'), /Hello, world!/);
   await removeImage('prebuilt:p1');
+
+  assert.deepEqual(htmlProblems(r.summary), []);
+  assert.match(r.summary, /<th>Layer \(diff_id\)<\/th>/);
+  for (const l of layers) assert.ok(r.summary.includes(`<code>${l.diff_id.slice(0, 19)}</code>`), l.diff_id);
+  assert.doesNotMatch(r.summary, /Store paths|layer\.tar<\/code>|produced|archive written/);
+  assert.match(r.summary, new RegExp(`<h4>Layers: ${layers.length} from the archive \\(${layers.length} compressed here\\)</h4>`));
+  assert.match(r.summary, /loaded into Docker/);
 });
 
 test('image: a streamLayeredImage script realised from a Nix file is run and its archive delivered', async () => {

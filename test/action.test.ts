@@ -11,6 +11,7 @@ import { docker, dockerRun, removeImage } from './helpers/docker.ts';
 import { readArchive } from './helpers/archive.ts';
 import { FAKE_GITHUB_TOKEN, Job, type StepResult } from './helpers/actionRunner.ts';
 import { NIX_MISSING } from '../src/action/constants.ts';
+import { htmlProblems } from './helpers/html.ts';
 
 useOfflineNix();
 let fx: NixFixtures;
@@ -25,6 +26,9 @@ function job(opts?: ConstructorParameters<typeof Job>[0]): Job {
 }
 
 const ok = (r: StepResult) => assert.equal(r.status, 0, `step failed:\n${r.stdout}\n${r.stderr}`);
+
+/** Groups the log opens with nothing in them. */
+const emptyGroups = (stdout: string) => [...stdout.matchAll(/^::group::(.*)\n::endgroup::$/gm)].map((m) => m[1]);
 
 test('action: builds, loads, sets the outputs and writes the summary; post has nothing to do without a cache service', async () => {
   const j = job();
@@ -53,13 +57,15 @@ test('action: builds, loads, sets the outputs and writes the summary; post has n
   assert.match(await dockerRun('action-hello:a1'), /Hello, world!/);
   await removeImage('action-hello:a1');
 
-  // Log groups per phase, progress with a rate, and the summary.
-  assert.match(r.stdout, /^::group::Realising contents$/m);
+  // Log groups per phase, progress with a rate, and the summary; no group is opened empty.
+  assert.deepEqual(emptyGroups(r.stdout), []);
   assert.match(r.stdout, /^::group::Writing .*action-hello\.tar\.gz$/m);
   assert.match(r.stdout, /^done: [\d.]+ (B|KiB|MiB) in [\d.]+ s \([\d.]+ (B|KiB|MiB)\/s\)$/m);
   assert.match(r.stdout, /^::group::Loading into Docker$/m);
   assert.match(r.summary, /nix-docker: action-hello:a1/);
   assert.match(r.summary, /<th>Store paths<\/th>/);
+  assert.deepEqual(htmlProblems(r.summary), [], 'well-formed HTML, no empty cell');
+  assert.match(r.summary, /<h4>Layers: 4 \(4 produced\)<\/h4>/);
   assert.match(r.summary, /<code>hello-2\.12<\/code>/);
   assert.match(r.summary, /Bytes moved/);
   assert.match(r.summary, /Time per phase/);
@@ -98,14 +104,18 @@ test('action: with no delivery asked, the archive is written and reported; funct
 
 test('action: a misspelt or foreign input, bad JSON or a bad push reference fails with an annotation naming it, no outputs, no files', async () => {
   const cases: [Record<string, string>, RegExp][] = [
-    [{ name: 'x', maxLayers: 'lots' }, /^attribute 'maxLayers': expected an integer/],
+    [{ name: 'x', maxLayers: 'lots' }, /^input 'maxLayers': expected an integer/],
     [{ name: 'x', maxlayer: '3' }, /^input 'maxlayer': not an input of this action \(did you mean 'maxLayers'\?\)/],
-    [{ name: 'x', config: '{"Cmd": [' }, /^attribute 'config': invalid JSON/],
-    [{ name: 'x', config: 'Cmd: [a' }, /^attribute 'config': invalid JSON or YAML/],
-    [{ function: 'streamLayeredImage', name: 'x', compressor: 'xz' }, /^attribute 'compressor'/],
-    [{ name: 'x', runAsRoot: 'true' }, /^attribute 'runAsRoot': not an attribute of buildLayeredImage/],
+    [{ name: 'x', config: '{"Cmd": [' }, /^input 'config': invalid JSON/],
+    // The YAML error whole: its line and the pointer under the column, not cut after "line 2, column 1:".
+    [{ name: 'x', config: 'Cmd: [/bin/hello]\nEnv: A: 1\n' }, /^input 'config': invalid JSON or YAML: .* at line 2, column \d+:\n\nEnv: A: 1\n +\^+$/],
+    [{ function: 'streamLayeredImage', name: 'x', compressor: 'xz' }, /^input 'compressor'/],
+    [{ name: 'x', runAsRoot: 'true' }, /^input 'runAsRoot': not an attribute of buildLayeredImage/],
     [{ function: 'buildDockerThing', name: 'x' }, /^input 'function': unknown function 'buildDockerThing'/],
-    [{ name: 'x', contents: fx.hello, push: 'ok.example/a:1\nNot A Valid/Ref::' }, /^input 'push': /],
+    [{ name: 'x', contents: fx.hello, push: 'true', tags: 'ok.example/a:1\nNot A Valid/Ref::' }, /^input 'tags': /],
+    // build-push-action's `push` is a boolean: references there fail before anything is built, pointing at `tags`.
+    [{ name: 'x', contents: fx.hello, push: 'library/x' }, /^input 'push': expected true or false, got 'library\/x': the references to push to go in 'tags'/],
+    [{ name: 'x', contents: fx.hello, push: 'maybe' }, /^input 'push': expected true or false, got 'maybe'/],
     [{ name: 'x', labels: 'no equals sign' }, /^input 'labels': line 1: expected key=value/],
     [{ name: 'x', artifact: 'a/b' }, /^input 'artifact': the artifact name 'a\/b' contains/],
     [{ name: 'x', 'cache-budget': 'lots' }, /^input 'cache-budget': not a size/],
@@ -113,7 +123,7 @@ test('action: a misspelt or foreign input, bad JSON or a bad push reference fail
     [{ name: 'x', load: 'yes' }, /^input 'load': expected true or false/],
     [{ name: 'x', 'registry-username': 'u' }, /^input 'registry-password': is required with 'registry-username'/],
     [{ image: './image.tar', name: 'x' }, /^input 'name': not used with 'image'/],
-    [{ function: 'pullImage', imageName: 'alpine', imageDigest: 'sha256:xyz', sha256: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' }, /^attribute 'imageDigest'/],
+    [{ function: 'pullImage', imageName: 'alpine', imageDigest: 'sha256:xyz', sha256: 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' }, /^input 'imageDigest'/],
   ];
   for (const [inputs, expected] of cases) {
     const j = job();
@@ -122,6 +132,7 @@ test('action: a misspelt or foreign input, bad JSON or a bad push reference fail
     const errors = r.annotations.filter((a) => a.level === 'error');
     assert.equal(errors.length, 1, r.stdout);
     assert.match(errors[0]!.message, expected);
+    assert.doesNotMatch(r.stdout, /^::group::/m, 'failed before anything was built or pulled');
     assert.deepEqual(r.outputs, {}, 'no partial outputs');
     assert.deepEqual(j.tempFiles(), [], 'nothing left in RUNNER_TEMP');
     const post = await j.post(inputs);

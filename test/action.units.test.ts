@@ -12,7 +12,10 @@ import { Input, Output } from '../src/action/constants.ts';
 import { registryAccess, registriesOf } from '../src/action/registryAuth.ts';
 import { artifactName } from '../src/sinks/artifact.ts';
 import { withoutSecrets } from '../src/action/state.ts';
-import { layersOutput, pushedOutput, type StepReport } from '../src/action/report.ts';
+import { completeFromPush, layersOutput, metadataOutput, pushedOutput, pushRows, shownImage, type StepReport } from '../src/action/report.ts';
+import { parseAnnotations } from '../src/action/annotations.ts';
+import { failureMessage } from '../src/action/run.ts';
+import { SpecError } from '../src/spec/errors.ts';
 import { baseNameOf, sniffImageFile } from '../src/action/existingImage.ts';
 import { resolveCredentials } from '../src/registry/credentials.ts';
 import { REPO } from './helpers/cli.ts';
@@ -31,7 +34,7 @@ test('inputs: defaults, lists, labels merged into config.Labels, action inputs t
   assert.deepEqual(i.target.spec.config, { Labels: { a: 'from-input', b: 'kept', c: 'new' }, Cmd: ['/bin/x'] });
   assert.deepEqual(
     { load: i.load, artifact: i.artifact, push: i.push, tlsVerify: i.tlsVerify, format: i.format, cache: i.cache, kvm: i.kvm, out: i.out },
-    { load: false, artifact: null, push: [], tlsVerify: true, format: 'auto', cache: { enabled: true, prefix: 'nix-docker', budget: 2 * 1024 ** 3 }, kvm: 'auto', out: null },
+    { load: false, artifact: null, push: false, tlsVerify: true, format: 'auto', cache: { enabled: true, prefix: 'nix-docker', budget: 2 * 1024 ** 3 }, kvm: 'auto', out: null },
   );
   const j = getInputs(env({ name: 'app', artifact: 'true', 'cache-budget': '512M', 'cache-key-prefix': 'p', kvm: 'false', format: 'oci', 'tls-verify': 'False' }));
   assert.deepEqual([j.artifact, j.cache.budget, j.cache.prefix, j.kvm, j.format, j.tlsVerify], ['', 512 * 1024 ** 2, 'p', 'false', 'oci', false]);
@@ -43,15 +46,72 @@ test("inputs: push takes docker/metadata-action's tags output (lines, commas); l
     'org.opencontainers.image.title': 'app',
     'org.opencontainers.image.description': 'a, b = c',
   });
-  const i = getInputs(env({ name: 'app', push: 'ghcr.io/o/app:1\nghcr.io/o/app:latest' }));
-  assert.deepEqual(i.push, ['ghcr.io/o/app:1', 'ghcr.io/o/app:latest']);
+  const i = getInputs(env({ name: 'app', push: 'true', tags: 'ghcr.io/o/app:1\nghcr.io/o/app:latest' }));
+  assert.deepEqual([i.push, i.tags, i.notices], [true, ['ghcr.io/o/app:1', 'ghcr.io/o/app:latest'], []]);
+  // tags without push: fine (nothing is pushed, and a notice says so).
+  const notPushed = getInputs(env({ name: 'app', push: 'false', tags: 'ghcr.io/o/app:1' }));
+  assert.equal(notPushed.push, false);
+  assert.match(notPushed.notices[0]!, /^input 'tags': nothing is pushed \(push is not true\); set push: true/);
+});
+
+test("inputs: push is build-push-action's boolean; a reference there is refused, naming tags", () => {
+  for (const v of ['library/x', 'maybe', 'ghcr.io/o/app:1', 'yes']) {
+    assert.throws(() => getInputs(env({ name: 'app', push: v })), (e: Error) => (assert.match(e.message, new RegExp(`^input 'push': expected true or false, got '${v}': the references to push to go in 'tags'`)), true));
+  }
+  for (const [v, want] of [['true', true], ['True', true], ['FALSE', false], ['', false]] as const) assert.equal(getInputs(env({ name: 'app', push: v })).push, want);
+  // push: true without tags: the image's own name:tag (the spec checks name and tag are a reference's).
+  assert.equal(getInputs(env({ name: 'ghcr.io/o/app', tag: '1', push: 'true' })).tags.length, 0);
+});
+
+test("inputs: annotations take docker/metadata-action's annotations output, levels as buildx names them", () => {
+  assert.deepEqual(
+    parseAnnotations('manifest:org.opencontainers.image.title=app\norg.opencontainers.image.url=https://x.example/a=b\nindex:org.opencontainers.image.version=1.0\nmanifest-descriptor:a=1\nindex-descriptor:b=2\n'),
+    {
+      manifest: { 'org.opencontainers.image.title': 'app', 'org.opencontainers.image.url': 'https://x.example/a=b' },
+      index: { 'org.opencontainers.image.version': '1.0' },
+      manifestDescriptor: { a: '1' },
+      indexDescriptor: { b: '2' },
+    },
+  );
+  const fails = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: Error) => (assert.match(e.message, re), true));
+  fails(() => parseAnnotations('a=1\nlayer:b=2'), /^input 'annotations': line 2: unknown level 'layer'/);
+  fails(() => parseAnnotations('manifest[linux/amd64]:b=2'), /^input 'annotations': line 1: platform selectors/);
+  fails(() => parseAnnotations('no-value'), /^input 'annotations': line 1: expected \[level:\]key=value/);
+  fails(() => getInputs(env({ name: 'a', push: 'true', format: 'docker', annotations: 'a=1' })), /^input 'annotations': a Docker schema 2 manifest has no annotations/);
+  const i = getInputs(env({ name: 'a', push: 'true', annotations: 'index:a=1' }));
+  assert.match(i.warnings[0]!, /^input 'annotations': index and manifest-descriptor annotations left out: no index is pushed/);
+  assert.deepEqual(getInputs(env({ name: 'a', push: 'true', sbom: 'true', annotations: 'index:a=1' })).warnings, []);
+});
+
+test('inputs: overwrite and retention-days as actions/upload-artifact has them; summary can be left out', () => {
+  const i = getInputs(env({ name: 'a', artifact: 'true', overwrite: 'true', 'retention-days': '3', summary: 'false' }));
+  assert.deepEqual([i.artifactOptions, i.summary], [{ overwrite: true, retentionDays: 3 }, false]);
+  assert.deepEqual(getInputs(env({ name: 'a' })).artifactOptions, { overwrite: false, retentionDays: 0 });
+  const fails = (inputs: Record<string, string>, re: RegExp) => assert.throws(() => getInputs(env(inputs)), (e: Error) => (assert.match(e.message, re), true));
+  fails({ name: 'a', 'retention-days': 'week' }, /^input 'retention-days': expected a number of days from 1 to 90/);
+  fails({ name: 'a', 'retention-days': '91' }, /^input 'retention-days': /);
+  fails({ name: 'a', overwrite: 'maybe' }, /^input 'overwrite': expected true or false/);
+});
+
+test('the annotation of a failure: "input" for what the action was given, the full YAML message with its pointer', () => {
+  const yamlError = (() => {
+    try {
+      getInputs(env({ name: 'a', config: 'Cmd: [/bin/x]\nEnv: a: b\n' }));
+    } catch (err) {
+      return err;
+    }
+  })();
+  const message = failureMessage(yamlError);
+  assert.match(message, /^input 'config': invalid JSON or YAML: .* at line 2, column \d+:\n\nEnv: a: b\n +\^/);
+  assert.equal(failureMessage(new SpecError('maxLayers', 'expected an integer')), "input 'maxLayers': expected an integer");
+  assert.equal(failureMessage(new Error("attribute 'not-an-input': x")), "attribute 'not-an-input': x", 'only names the action has become inputs');
 });
 
 test('inputs: each mistake names its input', () => {
   const fails = (inputs: Record<string, string>, re: RegExp) => assert.throws(() => getInputs(env(inputs)), (e: Error) => (assert.match(e.message, re), true));
   fails({ name: 'a', maxLayrs: '3' }, /^input 'maxlayrs': not an input of this action \(did you mean 'maxLayers'\?\)$/);
   fails({ name: 'a', registry_username: 'u' }, /did you mean 'registry-username'/);
-  fails({ name: 'a', push: 'ok/a:1,-bad-' }, /^input 'push': /);
+  fails({ name: 'a', push: 'true', tags: 'ok/a:1,-bad-' }, /^input 'tags': /);
   fails({ image: 'x.tar', function: 'buildImage' }, /^input 'function': not used with 'image'/);
   fails({ image: 'x.tar', labels: 'a=b' }, /^input 'labels': not used with 'image'/);
   fails({ image: 'x.tar', contents: '/x' }, /^input 'contents': not used with 'image'/);
@@ -60,7 +120,8 @@ test('inputs: each mistake names its input', () => {
   fails({ function: 'buildNixShellImage', drv: './result', command: 'a', run: 'b' }, /^attribute 'run': cannot be given together with 'command'/);
   fails({ function: 'exportImage', name: 'a' }, /^attribute 'fromImage': is required$/);
   fails({ function: 'exportImage', fromImage: 'x.tar', load: 'true' }, /^input 'load': not used with exportImage: it writes a filesystem tar/);
-  fails({ function: 'exportImage', fromImage: 'x.tar', push: 'ghcr.io/o/a:1' }, /^input 'push': not used with exportImage/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', push: 'true' }, /^input 'push': not used with exportImage/);
+  fails({ function: 'exportImage', fromImage: 'x.tar', tags: 'ghcr.io/o/a:1' }, /^input 'tags': not used with exportImage/);
   fails({ function: 'exportImage', fromImage: 'x.tar', labels: 'a=b' }, /^input 'labels': not used with exportImage/);
   fails({ function: 'exportImage', fromImage: 'x.tar', diskSize: '-1' }, /^attribute 'diskSize': expected an integer >= 1, got number -1$/);
   fails({ name: 'a', 'registry-password': 'p' }, /^input 'registry-username': is required with 'registry-password'/);
@@ -73,7 +134,7 @@ test('inputs: each mistake names its input', () => {
 });
 
 test('inputs: an image built already; pullImage gets its archive name; secrets are collected for masking', () => {
-  const i = getInputs(env({ image: '.#dockerImage', push: 'ghcr.io/o/app:1', 'registry-username': 'u', 'registry-password': 'pw\n', 'github-token': 'ghs_x' }));
+  const i = getInputs(env({ image: '.#dockerImage', push: 'true', tags: 'ghcr.io/o/app:1', 'registry-username': 'u', 'registry-password': 'pw\n', 'github-token': 'ghs_x' }));
   assert.deepEqual(i.target, { kind: 'image', item: '.#dockerImage' });
   assert.deepEqual(i.auth, { username: 'u', password: 'pw' });
   assert.deepEqual(secretsOf(i), ['pw', 'ghs_x']);
@@ -89,7 +150,7 @@ test('credentials: GITHUB_TOKEN for ghcr.io only when nothing else has credentia
   fs.mkdirSync(home);
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ auths: { 'registry.example': { auth: Buffer.from('me:secret').toString('base64') } } }));
   const base = { DOCKER_CONFIG: home, GITHUB_ACTOR: 'octocat' };
-  const inputs = getInputs(env({ name: 'a', push: 'ghcr.io/octocat/app:1\nregistry.example/app:1', 'github-token': 'ghs_token' }));
+  const inputs = getInputs(env({ name: 'a', push: 'true', tags: 'ghcr.io/octocat/app:1\nregistry.example/app:1', 'github-token': 'ghs_token' }));
   const access = await registryAccess(inputs, base, tmp, log);
   assert.notEqual(access.env.DOCKER_CONFIG, home);
   assert.deepEqual(await resolveCredentials('ghcr.io', undefined, access.env), { username: 'octocat', password: 'ghs_token' });
@@ -103,9 +164,9 @@ test('credentials: GITHUB_TOKEN for ghcr.io only when nothing else has credentia
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('bot:pat').toString('base64') } } }));
   const logged = await registryAccess(inputs, base, tmp, log);
   assert.equal(logged.env.DOCKER_CONFIG, home);
-  const explicit = await registryAccess(getInputs(env({ name: 'a', push: 'ghcr.io/o/a:1', 'registry-username': 'u', 'registry-password': 'p', 'github-token': 't' })), base, tmp, log);
+  const explicit = await registryAccess(getInputs(env({ name: 'a', push: 'true', tags: 'ghcr.io/o/a:1', 'registry-username': 'u', 'registry-password': 'p', 'github-token': 't' })), base, tmp, log);
   assert.deepEqual(explicit.auth, { username: 'u', password: 'p' });
-  const other = await registryAccess(getInputs(env({ name: 'a', push: 'docker.io/o/a:1', 'github-token': 't' })), base, tmp, log);
+  const other = await registryAccess(getInputs(env({ name: 'a', push: 'true', tags: 'docker.io/o/a:1', 'github-token': 't' })), base, tmp, log);
   assert.equal(other.env.DOCKER_CONFIG, home, 'the token is for ghcr.io only');
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -151,12 +212,25 @@ test('the layers and pushed outputs', () => {
       },
     ],
     produced: 1,
+    layersFrom: 'build',
+    archiveWritten: true,
   };
+  completeFromPush(report);
   assert.deepEqual(layersOutput(report), [
     { diff_id: 'sha256:d1', digest: 'sha256:b1', size: 10, compressed_size: 5, paths: ['/nix/store/x'], cached: true, pushed: { 'r.example/a': 'skipped' } },
-    { diff_id: 'sha256:d2', digest: null, size: 20, compressed_size: null, paths: [], cached: false, pushed: { 'r.example/a': 'uploaded' } },
+    // Compressed on the way to the registry: the pushed blob is its compressed form.
+    { diff_id: 'sha256:d2', digest: 'sha256:b2', size: 20, compressed_size: 7, paths: [], cached: false, pushed: { 'r.example/a': 'uploaded' } },
   ]);
-  assert.deepEqual(pushedOutput(report), [{ ref: 'r.example/a:1', reference: 'r.example/a@sha256:m', digest: 'sha256:m', tags: ['1'], uploaded: 2, skipped: 1, mounted: 0 }]);
+  assert.deepEqual(pushedOutput(report), [{ refs: ['r.example/a:1'], reference: 'r.example/a@sha256:m', digest: 'sha256:m', tags: ['1'], uploaded: 2, skipped: 1, mounted: 0 }]);
+
+  // Three tags of one repository are one push: one row, its counts once.
+  const tagged = (ref: string, tag: string) => ({ ...report.pushed[0]!, ref, tags: ['1', 'latest', 'sha-1'], ...(tag ? {} : {}) });
+  report.pushed = [tagged('r.example/a:1', '1'), tagged('r.example/a:latest', 'latest'), tagged('r.example/a:sha-1', 'sha-1'), { ...report.pushed[0]!, ref: 'r.example/b:1', reference: 'r.example/b@sha256:m', tags: ['1'], uploaded: 1, skipped: 0, mounted: 2 }];
+  const rows = pushRows(report);
+  assert.deepEqual(rows.map((r) => [r.refs, r.uploaded, r.mounted]), [[['r.example/a:1', 'r.example/a:latest', 'r.example/a:sha-1'], 2, 0], [['r.example/b:1'], 1, 2]]);
+  assert.equal(shownImage(report), 'r.example/a:1');
+  assert.deepEqual(metadataOutput(report, []), { 'containerimage.config.digest': 'sha256:c', 'containerimage.digest': 'sha256:m', 'image.name': 'r.example/a:1,r.example/a:latest,r.example/a:sha-1,r.example/b:1' });
+  assert.deepEqual(metadataOutput({ ...report, pushed: [] }, []), { 'containerimage.config.digest': 'sha256:c', 'image.name': 'a:1' });
 });
 
 test('images built already: archives and scripts told apart by their first bytes', async () => {

@@ -229,7 +229,8 @@ test('hostile archives: members outside the archive, or layers that are not what
 test('action: mergeImages takes `images` (one per line), refuses push and labels, and delivers the archive (load)', async () => {
   const env = (inputs: Record<string, string>): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   const fails = (inputs: Record<string, string>, re: RegExp) => assert.throws(() => getInputs(env(inputs)), (e: Error) => (assert.match(e.message, re), true));
-  fails({ function: 'mergeImages', images: `${a}\n${b}`, push: 'localhost:5000/x:1' }, /^input 'push': not used with mergeImages/);
+  fails({ function: 'mergeImages', images: `${a}\n${b}`, push: 'true', tags: 'localhost:5000/x:1' }, /^input 'push': not used with mergeImages/);
+  fails({ function: 'mergeImages', images: `${a}\n${b}`, tags: 'localhost:5000/x:1' }, /^input 'tags': not used with mergeImages/);
   fails({ function: 'mergeImages', images: `${a}\n${b}`, labels: 'a=b' }, /^input 'labels': not used with mergeImages/);
   fails({ function: 'mergeImages' }, /^attribute 'images': is required$/);
   fails({ function: 'mergeImages', images: a, name: 'x' }, /^attribute 'name': not an attribute of mergeImages/);

@@ -93,7 +93,7 @@ test('as the runner: a path: flake pushed with the credentials of ~/.docker/conf
   j.chown(docker);
   try {
     const ref = `${registry.host}/runner/app`;
-    const pushed = await j.main({ name: 'runner-push', tag: 'p1', contents: `path:${j.workspace}#app`, config: 'Cmd: [/bin/app]', push: `${ref}:p1`, 'tls-verify': 'false' });
+    const pushed = await j.main({ name: 'runner-push', tag: 'p1', contents: `path:${j.workspace}#app`, config: 'Cmd: [/bin/app]', push: 'true', tags: `${ref}:p1`, 'tls-verify': 'false' });
     ok(pushed);
     const creds = ['--creds', `${TEST_USER.username}:${TEST_USER.password}`, '--tls-verify=false'];
     const { stdout } = await run('skopeo', ['inspect', ...creds, `docker://${ref}:p1`]);

@@ -9,8 +9,12 @@ export const Input = {
   Out: 'out',
   Load: 'load',
   Artifact: 'artifact',
+  Overwrite: 'overwrite',
+  RetentionDays: 'retention-days',
   Push: 'push',
+  Tags: 'tags',
   Labels: 'labels',
+  Annotations: 'annotations',
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
   GithubToken: 'github-token',
@@ -26,6 +30,7 @@ export const Input = {
   Platforms: 'platforms',
   PushByDigest: 'push-by-digest',
   Sources: 'sources',
+  Summary: 'summary',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -34,6 +39,9 @@ export const Output = {
   Image: 'image',
   Digest: 'digest',
   ImageId: 'image-id',
+  /** docker/build-push-action's names for the same facts. */
+  ImageIdBp: 'imageid',
+  Metadata: 'metadata',
   Archive: 'archive',
   ArtifactId: 'artifact-id',
   ArtifactName: 'artifact-name',

@@ -6,6 +6,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { extensionFor } from '../compress/index.ts';
 import { build } from '../functions/build.ts';
+import type { PushRequest } from '../functions/deliver.ts';
+import { dockerTag } from '../sinks/dockerLoad.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { isNixShellImageSpec } from '../spec/index.ts';
 import type { PlatformsSpec } from '../functions/platforms.ts';
@@ -21,7 +23,7 @@ import { deliverArchive, resolveImageInput } from './existingImage.ts';
 import { InputError, type ActionInputs } from './inputs.ts';
 import { formatBytes, formatRate, formatSeconds, type ActionLog } from './log.ts';
 import type { RegistryAccess } from './registryAuth.ts';
-import { bytesPushed, fromBuild, repositoryOf, type StepReport } from './report.ts';
+import { bytesPushed, completeFromPush, fromBuild, layerCounts, repositoryOf, type StepReport } from './report.ts';
 import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 
 /** A file name from an image name (`ghcr.io/org/app` → `ghcr.io-org-app`). */
@@ -45,9 +47,13 @@ export async function checkOutDir(out: string): Promise<void> {
   if ((await fsp.stat(out).catch(() => undefined))?.isDirectory()) throw new InputError(Input.Out, `${out} is a directory; give a file name`);
 }
 
-function pushRequest(inputs: ActionInputs, access: RegistryAccess) {
-  if (inputs.push.length === 0) return undefined;
-  return { refs: inputs.push, settings: { tlsVerify: inputs.tlsVerify, format: inputs.format, ...(access.auth ? { auth: access.auth } : {}), env: access.env, attestMode: inputs.attestations } };
+function pushRequest(inputs: ActionInputs, access: RegistryAccess): PushRequest | undefined {
+  if (!inputs.push) return undefined;
+  return {
+    refs: inputs.tags,
+    ownRef: true,
+    settings: { tlsVerify: inputs.tlsVerify, format: inputs.format, ...(access.auth ? { auth: access.auth } : {}), env: access.env, attestMode: inputs.attestations, annotations: inputs.annotations },
+  };
 }
 
 /** Builds, pulls or finds the image, and delivers it to the file, Docker and registries. */
@@ -86,10 +92,12 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
     if (target.kind === 'pull') {
       const out = path.resolve(inputs.out ?? path.join(tmpRoot, target.archiveName));
       const pulled = await pullImage(target.spec, { log, out, env: access.env, ...(access.auth ? { auth: access.auth } : {}) });
-      return await deliverArchive(pulled.archive, { ...delivery, function: 'pullImage', name: { imageName: pulled.imageName, imageTag: pulled.imageTag } });
+      const report = await deliverArchive(pulled.archive, { ...delivery, function: 'pullImage', name: { imageName: pulled.imageName, imageTag: pulled.imageTag } });
+      return { ...report, archiveWritten: true };
     }
     const resolved = await resolveImageInput(target.item, { out: inputs.out, tmpRoot, log, env });
-    return await deliverArchive(resolved.archive, { ...delivery, function: 'image' });
+    const report = await deliverArchive(resolved.archive, { ...delivery, function: 'image' });
+    return { ...report, archiveWritten: resolved.from === 'script' || inputs.out !== null };
   } finally {
     await removeTempDir(workDir);
   }
@@ -111,6 +119,8 @@ export function fromExport(r: ExportImageResult): StepReport {
     loaded: [],
     pushed: [],
     produced: 0,
+    layersFrom: 'archive',
+    archiveWritten: true,
   };
 }
 
@@ -130,6 +140,8 @@ export function fromMerge(r: MergeReport): StepReport {
     loaded: r.loaded,
     pushed: [],
     produced: 0,
+    layersFrom: 'archive',
+    archiveWritten: true,
   };
 }
 
@@ -152,8 +164,7 @@ export function namedByPhase(err: unknown, phase: string | undefined, inputs: Ac
 
 /** The log lines after delivery: layers from the cache, and what each push moved, at what rate. */
 export function logDelivery(report: StepReport, log: ActionLog, cacheOn: boolean): void {
-  const hits = report.layers.filter((l) => l.cached).length;
-  log.info(`Layers: ${report.layers.length} (${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`);
+  log.info(`Layers: ${layerCounts(report, cacheOn)}`);
   for (const p of report.pushed.filter((p, i, all) => all.findIndex((q) => repositoryOf(q) === repositoryOf(p)) === i)) {
     const phase = log.phases.find((ph) => ph.title.startsWith(`Pushing ${repositoryOf(p)}`));
     const up = p.layers.filter((b) => b.status === 'uploaded').reduce((n, b) => n + b.size, 0);
@@ -162,13 +173,25 @@ export function logDelivery(report: StepReport, log: ActionLog, cacheOn: boolean
   if (report.pushed.length) log.info(`Pushed ${formatBytes(bytesPushed(report))} in all`);
 }
 
+/** `tags` name the image loaded into Docker too, as docker/build-push-action's `load` does. */
+export async function tagLoaded(report: StepReport, tags: readonly string[], log: ActionLog): Promise<void> {
+  if (report.loaded.length === 0 || tags.length === 0) return;
+  try {
+    for (const tag of tags) await dockerTag(report.configDigest, tag);
+  } catch (err) {
+    throw Object.assign(new InputError(Input.Tags, (err as Error).message), { stack: (err as Error).stack });
+  }
+  report.loaded.push(...tags.filter((t) => !report.loaded.includes(t)));
+  log.info(`Tagged the loaded image: ${tags.join(', ')}`);
+}
+
 /** Uploads the archive as the artifact; a failure names `artifact` (the image outputs are set by then). */
-export async function uploadArtifact(report: StepReport, name: string, tmpRoot: string, log: ActionLog): Promise<ArtifactUpload> {
+export async function uploadArtifact(report: StepReport, name: string, options: { overwrite: boolean; retentionDays: number }, tmpRoot: string, log: ActionLog): Promise<ArtifactUpload> {
   const archive = report.archive;
   if (!archive) throw new InputError(Input.Artifact, 'there is no archive to upload');
   const start = performance.now();
   try {
-    const artifact = await log.phase('Uploading the artifact', () => uploadArchiveArtifact(archive, { name, tmpDir: tmpRoot, log }));
+    const artifact = await log.phase('Uploading the artifact', () => uploadArchiveArtifact(archive, { name, tmpDir: tmpRoot, log, ...options }));
     const ms = performance.now() - start;
     log.info(`Artifact ${artifact.name} (id ${artifact.id}): ${formatBytes(artifact.size)} in ${formatSeconds(ms)} (${formatRate(artifact.size, ms)})`);
     return artifact;

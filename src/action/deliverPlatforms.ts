@@ -35,7 +35,7 @@ export async function producePlatforms(inputs: ActionInputs, spec: PlatformsSpec
     platforms: platforms.platforms,
     out,
     load: inputs.load,
-    push: inputs.push.length ? { refs: inputs.push, byDigest: platforms.byDigest, tlsVerify: inputs.tlsVerify, ...(access.auth ? { auth: access.auth } : {}), env: access.env } : undefined,
+    push: inputs.push ? { refs: inputs.tags, ownRef: true, byDigest: platforms.byDigest, tlsVerify: inputs.tlsVerify, ...(access.auth ? { auth: access.auth } : {}), env: access.env } : undefined,
     cache: ctx.cache,
     tmpDir: ctx.tmpRoot,
     log: ctx.log,
@@ -74,6 +74,8 @@ export function fromPlatforms(r: PlatformsReport): StepReport {
     loaded: r.loaded,
     pushed,
     produced: layers.filter((l) => !l.cached).length,
+    layersFrom: 'build',
+    archiveWritten: r.archive !== null,
     index: { digest: r.indexDigest, platforms: r.platforms.map((p) => ({ platform: p.platform, manifestDigest: p.manifestDigest, configDigest: p.configDigest })) },
   };
 }
@@ -82,12 +84,12 @@ export function fromPlatforms(r: PlatformsReport): StepReport {
 export async function produceManifest(inputs: ActionInputs, target: ManifestTarget, ctx: Context): Promise<StepReport> {
   const { access, log } = ctx;
   const groups = new Map<string, { ref: Reference; given: string[]; tags: string[] }>();
-  for (const [i, ref] of parsePushRefs(inputs.push, Input.Push).entries()) {
-    if (ref.digest) throw new InputError(Input.Push, `${inputs.push[i]}: an index goes under tags, not at a digest`);
+  for (const [i, ref] of parsePushRefs(inputs.tags, Input.Tags).entries()) {
+    if (ref.digest) throw new InputError(Input.Tags, `${inputs.tags[i]}: an index goes under tags, not at a digest`);
     const key = `${ref.registry}/${ref.repository}`;
     const g = groups.get(key) ?? { ref, given: [], tags: [] };
     groups.set(key, g);
-    g.given.push(inputs.push[i]!);
+    g.given.push(inputs.tags[i]!);
     g.tags.push(ref.tag ?? 'latest');
   }
   const pushed: PushedImage[] = [];
@@ -121,6 +123,8 @@ export async function produceManifest(inputs: ActionInputs, target: ManifestTarg
     configDigest: '',
     archive: null,
     layers: [],
+    layersFrom: 'build',
+    archiveWritten: false,
     loaded: [],
     pushed,
     produced: 0,

@@ -21,9 +21,10 @@ import { decompressStream, sniffCompression } from '../compress/index.ts';
 import type { LayerCache } from '../cache/index.ts';
 import { loadBaseImage } from '../image/baseImage.ts';
 import { DEFAULT_STORE_DIR, parseInstallable, realiseDetailed } from '../nix/index.ts';
-import { dockerLoad } from '../sinks/dockerLoad.ts';
+import { dockerLoadLogged } from '../sinks/dockerLoad.ts';
 import { archivePushLayers } from '../sinks/archiveLayers.ts';
-import { pushToRegistries, type PushedImage, type PushSettings } from '../sinks/push.ts';
+import { pushToRegistries, type PushedImage } from '../sinks/push.ts';
+import { pushRefs, type PushRequest } from '../functions/deliver.ts';
 import type { Logger } from '../util/log.ts';
 import { Input } from './constants.ts';
 import { InputError } from './inputs.ts';
@@ -142,7 +143,7 @@ async function streamScript(script: string, out: string, log: Logger): Promise<v
 
 export interface ArchiveDeliveryOptions {
   load: boolean;
-  push?: { refs: string[]; settings: Omit<PushSettings, 'compressor' | 'log'> };
+  push?: PushRequest;
   cache?: LayerCache;
   workDir: string;
   log: Logger;
@@ -173,14 +174,21 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     const kind = sniffCompression(head);
     // Docker reads gzip but not every engine reads a zstd archive: send that plain.
     const body = kind === 'zstd' ? decompressStream(fs.createReadStream(archive), kind) : fs.createReadStream(archive);
-    loaded = await log.group('Loading into Docker', () => dockerLoad(body));
-    for (const l of loaded) log.info(`Loaded image: ${l}`);
+    loaded = await log.group('Loading into Docker', () => dockerLoadLogged(body, log));
   }
 
-  const layers: LayerOut[] = img.layers.map((l) => ({ diffId: l.diffId, size: l.size, paths: [l.member], cached: false }));
+  // A layer stored compressed in the archive is its own blob: its digest and compressed size are known without a push.
+  const layers: LayerOut[] = img.layers.map((l) => ({
+    diffId: l.diffId,
+    size: l.size,
+    paths: [l.member],
+    cached: false,
+    ...(l.compression !== 'none' && l.blobDigest ? { digest: l.blobDigest, compressedSize: l.size } : {}),
+  }));
   let pushed: PushedImage[] = [];
   let produced = 0;
-  if (opts.push && opts.push.refs.length > 0) {
+  const refs = pushRefs(opts.push, () => `${imageName}:${imageTag}`);
+  if (opts.push && refs.length > 0) {
     // Every layer's compressed digest is known before the first request: what a registry has costs a HEAD.
     const ready = await archivePushLayers(img, { compressor: 'gz', cache: opts.cache, workDir: opts.workDir, log });
     try {
@@ -188,7 +196,7 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
         if (l.source === 'compressed' || l.source === 'streamed') produced++;
         if (l.blob) layers[i] = { ...layers[i]!, digest: l.blob.digest, compressedSize: l.blob.size, cached: l.source === 'cache' };
       });
-      pushed = await pushToRegistries({ layers: ready.layers, makeConfig: () => img.configBytes }, opts.push.refs, { ...opts.push.settings, compressor: 'gz', log });
+      pushed = await pushToRegistries({ layers: ready.layers, makeConfig: () => img.configBytes }, refs, { ...opts.push.settings, compressor: 'gz', log });
     } finally {
       await ready.finish();
     }
@@ -207,5 +215,8 @@ export async function deliverArchive(archive: string, opts: ArchiveDeliveryOptio
     loaded,
     pushed,
     produced,
+    layersFrom: 'archive',
+    // The caller knows whether the archive was written here (pulled, streamed, copied).
+    archiveWritten: false,
   };
 }

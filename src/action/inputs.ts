@@ -1,8 +1,9 @@
 // Action inputs → one typed, validated object, read once at the edge. The dockerTools
 // attribute inputs become the same raw attributes the CLI produces, so one spec parser
-// serves both and their errors read the same ("attribute 'maxLayers': ..."); the action's
-// own inputs are kebab-case and their errors say "input 'push': ...". Everything is
-// checked here, before anything is built, pulled or written.
+// serves both (its errors say "attribute 'maxLayers': ...", which the action's failure
+// annotation turns into "input 'maxLayers': ...", src/action/run.ts); the action's own
+// inputs are kebab-case and their errors say "input 'push': ...". Everything is checked
+// here, before anything is built, pulled or written.
 
 import { ATTEST_MODES, parsePushRefs, type AttestMode } from '../sinks/push.ts';
 import { DEFAULT_ACTIONS_BUDGET, DEFAULT_PREFIX } from '../cache/actions/index.ts';
@@ -14,6 +15,7 @@ import { FUNCTIONS, functionName, isBuildImageSpec, parseSpec, type FunctionName
 import { FORMATS, Input, KVM_MODES, type KvmInput } from './constants.ts';
 import { parseProvenanceMode, type ProvenanceMode } from '../provenance/index.ts';
 import { isManifestFunction, manifestTarget, platformsInput, type ManifestTarget, type PlatformsInput } from './platforms.ts';
+import { isEmpty, parseAnnotations, type ParsedAnnotations } from './annotations.ts';
 
 /** A bad action-only input: the message names it, in one line. */
 export class InputError extends Error {
@@ -46,7 +48,18 @@ export interface ActionInputs {
   load: boolean;
   /** The artifact's name; '' = the archive's file name; null = no artifact. */
   artifact: string | null;
-  push: string[];
+  /** actions/upload-artifact's: delete an artifact of the same name first; days to keep it (0: the repository's default). */
+  artifactOptions: { overwrite: boolean; retentionDays: number };
+  /** build-push-action's `push`: whether to push at all. */
+  push: boolean;
+  /** The references: pushed to with `push`, else tags of the image loaded into Docker. Empty: the image's own name:tag. */
+  tags: string[];
+  annotations: ParsedAnnotations;
+  /** Write the job summary. */
+  summary: boolean;
+  /** Said once the inputs are read (core.warning / core.notice): nothing here is fatal. */
+  warnings: string[];
+  notices: string[];
   auth?: { username: string; password: string };
   githubToken: string | null;
   tlsVerify: boolean;
@@ -59,8 +72,6 @@ export interface ActionInputs {
   attestations: AttestMode;
   /** `platforms` (and `push-by-digest`): one image per platform under one index; null for one platform. */
   platforms: PlatformsInput | null;
-  /** Said as warning annotations: `config` fields the image spec does not have (passed through). */
-  warnings: string[];
 }
 
 /** Reads one input the way @actions/core does: INPUT_<NAME upper-cased, spaces as _>, trimmed. */
@@ -168,6 +179,26 @@ export function parseLabels(text: string): Record<string, string> {
   return labels;
 }
 
+/**
+ * `push`, as docker/build-push-action has it: a boolean. A reference here (this action's
+ * old form, or a habit from elsewhere) would otherwise be built and then fail, or push
+ * to Docker Hub as `library/true`: it is refused before anything is built.
+ */
+function pushInput(read: InputReader): boolean {
+  const v = read(Input.Push);
+  if (v === '' || /^(false|False|FALSE)$/.test(v)) return false;
+  if (/^(true|True|TRUE)$/.test(v)) return true;
+  throw new InputError(Input.Push, `expected true or false, got '${v.length > 60 ? `${v.slice(0, 60)}…` : v}': the references to push to go in 'tags' (as with docker/build-push-action)`);
+}
+
+/** `retention-days` as actions/upload-artifact reads it: whole days, 0 (or empty) for the repository's default. */
+function retentionDaysInput(read: InputReader): number {
+  const v = read(Input.RetentionDays);
+  if (v === '') return 0;
+  if (!/^\d+$/.test(v) || Number(v) > 90) throw new InputError(Input.RetentionDays, `expected a number of days from 1 to 90 (0: the repository's default), got '${v}'`);
+  return Number(v);
+}
+
 /** Characters the artifact service refuses in a name (the client checks the same). */
 const ARTIFACT_NAME_FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
 
@@ -237,16 +268,18 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   const warnings: string[] = [];
   const target = targetInputs(read, (w) => warnings.push(w));
 
-  const push = listInput(read(Input.Push));
+  const push = pushInput(read);
+  const tags = listInput(read(Input.Tags));
   try {
-    parsePushRefs(push, Input.Push);
+    parsePushRefs(tags, Input.Tags);
   } catch (err) {
-    throw new InputError(Input.Push, (err as Error).message.replace(/^attribute 'push': /, ''));
+    throw new InputError(Input.Tags, (err as Error).message.replace(/^attribute 'tags': /, ''));
   }
-  if (target.kind === 'merge' && push.length > 0) {
+  if (target.kind === 'merge' && push) {
     throw new InputError(Input.Push, 'not used with mergeImages: one archive of several images has no single reference; push the images it merges one by one');
   }
-  if (target.kind === 'export' && push.length > 0) throw new InputError(Input.Push, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
+  if (target.kind === 'export' && push) throw new InputError(Input.Push, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
+  if ((target.kind === 'merge' || target.kind === 'export') && tags.length > 0) throw new InputError(Input.Tags, `not used with ${target.kind === 'merge' ? 'mergeImages' : 'exportImage'}: there is no one image to name`);
   if (target.kind === 'export' && booleanInput(read, Input.Load, false)) throw new InputError(Input.Load, `not used with exportImage: ${EXPORT_IS_NOT_AN_IMAGE}`);
 
   const sbom = booleanInput(read, Input.Sbom, false);
@@ -261,6 +294,22 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
   const password = (env[inputVariable(Input.RegistryPassword)] ?? '').replace(/\r?\n$/, '');
   if (username && !password) throw new InputError(Input.RegistryPassword, `is required with '${Input.RegistryUsername}'`);
   if (password && !username) throw new InputError(Input.RegistryUsername, `is required with '${Input.RegistryPassword}'`);
+
+  const format = oneOf(read, Input.Format, FORMATS, 'auto');
+  const annotations = parseAnnotations(read(Input.Annotations));
+  const notices: string[] = [];
+  if (!push && tags.length > 0) {
+    notices.push(`input 'tags': nothing is pushed (push is not true)${booleanInput(read, Input.Load, false) ? '; the image loaded into Docker is tagged with them' : '; set push: true to push to them'}`);
+  }
+  if (push && !isEmpty(annotations.manifest) && format === 'docker') {
+    throw new InputError(Input.Annotations, 'a Docker schema 2 manifest has no annotations: use format auto (the image goes as OCI) or oci');
+  }
+  // An index is pushed only to hold attestations (BuildKit's layout).
+  const indexPushed = target.kind === 'build' && (sbom || provenance !== 'false') && oneOf(read, Input.Attestations, ATTEST_MODES, 'index') === 'index';
+  if (push && !indexPushed && (!isEmpty(annotations.index) || !isEmpty(annotations.manifestDescriptor))) {
+    warnings.push(`input 'annotations': index and manifest-descriptor annotations left out: no index is pushed (one is, with sbom or provenance and attestations: index)`);
+  }
+  if (push && !isEmpty(annotations.indexDescriptor)) warnings.push(`input 'annotations': index-descriptor annotations left out: they annotate an OCI layout's index.json, which a registry push has not`);
 
   const prefix = read(Input.CacheKeyPrefix) || DEFAULT_PREFIX;
   if (prefix.includes(',') || prefix.length > 200) throw new InputError(Input.CacheKeyPrefix, 'must be at most 200 characters without commas (Actions cache keys)');
@@ -278,18 +327,23 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
     out: read(Input.Out) || null,
     load: booleanInput(read, Input.Load, false),
     artifact: artifactInput(read),
+    artifactOptions: { overwrite: booleanInput(read, Input.Overwrite, false), retentionDays: retentionDaysInput(read) },
     push,
+    tags,
+    annotations,
+    summary: booleanInput(read, Input.Summary, true),
+    warnings,
+    notices,
     ...(username ? { auth: { username, password } } : {}),
     githubToken: read(Input.GithubToken) || null,
     tlsVerify: booleanInput(read, Input.TlsVerify, true),
-    format: oneOf(read, Input.Format, FORMATS, 'auto'),
+    format,
     cache: { enabled: booleanInput(read, Input.Cache, true), prefix, budget },
     kvm: oneOf(read, Input.Kvm, KVM_MODES, 'auto'),
     sbom,
     provenance,
     attestations: oneOf(read, Input.Attestations, ATTEST_MODES, 'index'),
-    platforms: platformsInput(read, target, { push, sbom, provenance, format: read(Input.Format) }),
-    warnings,
+    platforms: platformsInput(read, target, { push, tags, sbom, provenance, format: read(Input.Format) }),
   };
 }
 

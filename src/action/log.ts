@@ -1,11 +1,13 @@
 // The engine's Logger on the runner: info/debug lines, warnings as annotations, phases as
-// core.group sections. The runner shows no nested groups, so a phase inside a phase is a
-// plain line. Each top-level phase is timed (for the job summary), and a phase that
-// names a byte counter reports progress (bytes and bytes/s) every `progressMs` while it
-// runs, and once at its end.
+// core.group sections. A group opens with its first line: a phase that logs nothing is
+// one plain line, not an empty group to click open. The runner shows no nested groups,
+// so a phase inside a phase is a plain line. Each top-level phase is timed (for the job
+// summary), and a phase that names a byte counter reports progress (bytes and bytes/s)
+// every `progressMs` while it runs, and once at its end.
 
 import * as core from '@actions/core';
 import { formatBytes, type Logger } from '../util/log.ts';
+import { asInputMessage } from './run.ts';
 
 export { formatBytes };
 
@@ -22,6 +24,8 @@ export class ActionLog implements Logger {
   /** The innermost phase an error came out of (its title), for naming the input at fault. */
   failedPhase: string | undefined;
   private depth = 0;
+  /** The top-level phase whose group is not open yet (nothing logged in it so far). */
+  private pending: string | undefined;
   private readonly counters: [RegExp, (m: RegExpExecArray) => ByteCounter][] = [];
   private readonly progressMs: number;
 
@@ -30,10 +34,18 @@ export class ActionLog implements Logger {
   }
 
   info(message: string): void {
+    this.open();
     core.info(message);
   }
   warn(message: string): void {
-    core.warning(message);
+    this.open();
+    core.warning(asInputMessage(message));
+  }
+
+  private open(): void {
+    if (this.pending === undefined) return;
+    core.startGroup(this.pending);
+    this.pending = undefined;
   }
   debug(message: string): void {
     core.debug(message);
@@ -46,7 +58,7 @@ export class ActionLog implements Logger {
 
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     if (this.depth > 0) {
-      core.info(`── ${title}`);
+      this.info(`── ${title}`);
       return fn().catch((err: unknown) => {
         this.failedPhase ??= title;
         throw err;
@@ -54,14 +66,18 @@ export class ActionLog implements Logger {
     }
     this.depth++;
     const start = performance.now();
+    this.pending = title;
     try {
-      return await core.group(title, () => this.withProgress(title, start, fn));
+      return await this.withProgress(title, start, fn);
     } catch (err) {
       this.failedPhase ??= title;
       throw err;
     } finally {
       this.depth--;
       this.phases.push({ title, ms: performance.now() - start });
+      if (this.pending === undefined) core.endGroup();
+      else core.info(title);
+      this.pending = undefined;
     }
   }
 
@@ -71,7 +87,7 @@ export class ActionLog implements Logger {
     const bytes = match[1](match[0]!);
     const report = (prefix: string) => {
       const n = bytes();
-      if (n !== undefined) core.info(`${prefix}${formatBytes(n)} in ${formatSeconds(performance.now() - start)} (${formatRate(n, performance.now() - start)})`);
+      if (n !== undefined) this.info(`${prefix}${formatBytes(n)} in ${formatSeconds(performance.now() - start)} (${formatRate(n, performance.now() - start)})`);
     };
     const timer = setInterval(() => report('… '), this.progressMs);
     timer.unref();
@@ -84,9 +100,16 @@ export class ActionLog implements Logger {
     }
   }
 
-  /** Runs a phase of the action itself (same grouping and timing as the engine's). */
-  phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    return this.group(title, fn);
+  /**
+   * Runs a phase of the action itself (same grouping and timing as the engine's). Its
+   * group opens at once: the clients it calls (artifact, cache) log through @actions/core
+   * themselves, and their lines belong inside it.
+   */
+  async phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return this.group(title, async () => {
+      if (this.depth === 1) this.open();
+      return fn();
+    });
   }
 }
 

@@ -8,23 +8,25 @@ import { isBuildImageSpec } from '../spec/index.ts';
 import type { KvmMode } from '../vm/index.ts';
 import { openLayerCache } from './cache.ts';
 import { Output } from './constants.ts';
-import { checkOutDir, logDelivery, namedByPhase, produce, sizeOf, uploadArtifact } from './deliver.ts';
+import { checkOutDir, logDelivery, namedByPhase, produce, sizeOf, tagLoaded, uploadArtifact } from './deliver.ts';
 import { getInputs, secretsOf } from './inputs.ts';
 import { prepareKvm, realKvmDeps } from './kvm.ts';
 import { ActionLog } from './log.ts';
 import { requireNix } from './preflight.ts';
 import { registryAccess } from './registryAuth.ts';
-import { layersOutput, platformsOutput, pushedOutput, type StepReport } from './report.ts';
+import { completeFromPush, layersOutput, metadataOutput, platformsOutput, pushedOutput, shownImage, type StepReport } from './report.ts';
 import { run } from './run.ts';
 import { state } from './state.ts';
 import { writeSummary } from './summary.ts';
 
-function setOutputs(report: StepReport): void {
+function setOutputs(report: StepReport, tags: readonly string[]): void {
   core.setOutput(Output.ImageTag, report.imageTag);
-  core.setOutput(Output.Image, report.image);
+  core.setOutput(Output.Image, shownImage(report));
   // A multi-platform image's index digest is known unpushed: the archive holds the same index.
   core.setOutput(Output.Digest, report.index?.digest ?? report.pushed[0]?.digest ?? '');
   core.setOutput(Output.ImageId, report.configDigest);
+  core.setOutput(Output.ImageIdBp, report.configDigest);
+  core.setOutput(Output.Metadata, JSON.stringify(metadataOutput(report, tags)));
   core.setOutput(Output.Archive, report.archive ?? '');
   core.setOutput(Output.Pushed, JSON.stringify(pushedOutput(report)));
   core.setOutput(Output.Layers, JSON.stringify(layersOutput(report)));
@@ -38,8 +40,9 @@ async function main(): Promise<void> {
   const env = process.env;
   const log = new ActionLog();
   const inputs = getInputs(env);
-  for (const w of inputs.warnings) core.warning(w, { title: 'config' });
   for (const secret of secretsOf(inputs)) core.setSecret(secret);
+  for (const w of inputs.warnings) core.warning(w);
+  for (const n of inputs.notices) core.notice(n);
   state.setMainRan();
   const tmpRoot = path.resolve(env.RUNNER_TEMP || os.tmpdir());
   const target = inputs.target;
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
     kvm = outcome.vm;
   }
   // Images built elsewhere only gain from the cache when pushed (their layers' compressed digests).
-  const cache = target.kind === 'build' || (target.kind !== 'manifest' && inputs.push.length > 0) ? openLayerCache(inputs, env, log) : undefined;
+  const cache = target.kind === 'build' || (target.kind !== 'manifest' && inputs.push) ? openLayerCache(inputs, env, log) : undefined;
 
   const access = await registryAccess(inputs, env, tmpRoot, log);
   let report: StepReport;
@@ -63,25 +66,29 @@ async function main(): Promise<void> {
   } finally {
     await access.cleanup();
   }
-  // Outputs first: a failed artifact upload below still leaves them set.
-  setOutputs(report);
+  completeFromPush(report);
+  // Outputs first: a failed tag or artifact upload below still leaves them set.
+  setOutputs(report, inputs.tags);
   if (target.kind !== 'manifest') logDelivery(report, log, cache !== undefined);
 
   const archiveBytes = report.archive ? sizeOf(report.archive) : undefined;
   try {
+    if (inputs.load) await tagLoaded(report, inputs.tags, log);
     if (inputs.artifact !== null) {
-      report.artifact = await uploadArtifact(report, inputs.artifact, tmpRoot, log);
+      report.artifact = await uploadArtifact(report, inputs.artifact, inputs.artifactOptions, tmpRoot, log);
       core.setOutput(Output.ArtifactId, String(report.artifact.id));
       core.setOutput(Output.ArtifactName, report.artifact.name);
     }
   } finally {
-    await writeSummary(report, {
-      phases: log.phases,
-      ...(cache ? { cache: { kind: cache.kind, stats: cache.stats() } } : {}),
-      ...(archiveBytes !== undefined ? { archiveBytes } : {}),
-    });
+    if (inputs.summary) {
+      await writeSummary(report, {
+        phases: log.phases,
+        ...(cache ? { cache: { kind: cache.kind, stats: cache.stats() } } : {}),
+        ...(archiveBytes !== undefined ? { archiveBytes } : {}),
+      });
+    }
   }
-  if (inputs.artifact === null && !inputs.load && inputs.push.length === 0) log.info(`Wrote ${report.image} to ${report.archive}`);
+  if (inputs.artifact === null && !inputs.load && !inputs.push) log.info(`Wrote ${report.image} to ${report.archive}`);
 }
 
 await run(main);

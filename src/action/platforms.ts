@@ -52,10 +52,11 @@ export function manifestTarget(read: InputReader): ManifestTarget {
  * `platforms` and `push-by-digest` against the rest of the inputs; null when `platforms`
  * is not given. Also checks what the manifest mode needs of the common inputs.
  */
-export function platformsInput(read: InputReader, target: Target, other: { push: string[]; sbom: boolean; provenance: string; format: string }): PlatformsInput | null {
+export function platformsInput(read: InputReader, target: Target, other: { push: boolean; tags: string[]; sbom: boolean; provenance: string; format: string }): PlatformsInput | null {
   const byDigest = booleanInput(read, Input.PushByDigest, false);
   if (target.kind === 'manifest') {
-    if (other.push.length === 0) throw new InputError(Input.Push, `function: ${MANIFEST_FUNCTION} puts the index at the push references; give at least one`);
+    if (!other.push) throw new InputError(Input.Push, `function: ${MANIFEST_FUNCTION} pushes an index: set push: true, with the references in 'tags'`);
+    if (other.tags.length === 0) throw new InputError(Input.Tags, `function: ${MANIFEST_FUNCTION} puts the index at these references; give at least one`);
     if (byDigest) throw new InputError(Input.PushByDigest, `not used with function: ${MANIFEST_FUNCTION}: the index goes under the push references' tags`);
     for (const input of [Input.Load, Input.Artifact]) {
       if (booleanInput(read, input, false)) throw new InputError(input, `not used with function: ${MANIFEST_FUNCTION}: the index is in the registry only`);
@@ -74,7 +75,7 @@ export function platformsInput(read: InputReader, target: Target, other: { push:
   }
   // runAsRoot and fromImage fail here, before KVM is set up for them.
   checkPlatformsSpec(target.spec as PlatformsSpec);
-  if (byDigest && other.push.length === 0) throw new InputError(Input.PushByDigest, 'needs push: the repositories to push the index to');
+  if (byDigest && !other.push) throw new InputError(Input.PushByDigest, "needs push: true (the repositories in 'tags', else the image's name)");
   if (other.sbom) throw new InputError(Input.Sbom, "not with 'platforms' yet: SBOMs are attached to single-platform images");
   if (other.provenance !== 'false') throw new InputError(Input.Provenance, "not with 'platforms' yet: provenance is attached to single-platform images");
   if (other.format === 'docker') throw new InputError(Input.Format, "a multi-platform image is an OCI index of OCI manifests; leave format at auto (or oci) with 'platforms'");

@@ -29,9 +29,11 @@ export interface RegistryAccess {
 
 const nothing = async () => {};
 
-/** The registries this step talks to: those of `push`, and pullImage's source. */
+/** The registries this step talks to: those pushed to, and pullImage's source. */
 export function registriesOf(inputs: ActionInputs): string[] {
-  const refs = [...inputs.push];
+  const own = inputs.target.kind === 'build' ? inputs.target.spec.name : null;
+  // push: true without tags: the image's own name (an image given built already names itself later).
+  const refs = !inputs.push ? [] : inputs.tags.length ? [...inputs.tags] : own ? [own] : [];
   if (inputs.target.kind === 'pull') refs.push(inputs.target.spec.imageName);
   return [...new Set(refs.flatMap((r) => {
     try {

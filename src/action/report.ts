@@ -43,6 +43,10 @@ export interface StepReport {
   pushed: PushedImage[];
   /** Layers whose bytes this run produced; the rest came from the cache. */
   produced: number;
+  /** `build`: layers this step made (store paths); `archive`: the layers of an archive made elsewhere, delivered as they are. */
+  layersFrom: 'build' | 'archive';
+  /** This step wrote `archive` (built, pulled, streamed or copied); false for an archive used where it was. */
+  archiveWritten: boolean;
   artifact?: ArtifactUpload;
   /** SBOM and provenance files (built images, when asked). */
   sbom?: SbomReport;
@@ -69,7 +73,77 @@ export function fromBuild(r: BuildReport): StepReport {
     loaded: r.loaded,
     pushed: r.pushed,
     produced: r.produced,
+    layersFrom: 'build',
+    archiveWritten: r.archive !== null,
     ...(r.sbom ? { sbom: r.sbom } : {}),
+  };
+}
+
+/** One push: a manifest (or index) put in one repository under all its tags, with what that push moved. */
+export interface PushRow {
+  /** The references given that name it (tags of one repository). */
+  refs: string[];
+  repository: string;
+  reference: string;
+  digest: string;
+  imageDigest?: string;
+  attestationDigest?: string;
+  referrers?: string[];
+  tags: string[];
+  uploaded: number;
+  skipped: number;
+  mounted: number;
+}
+
+/** The pushes, one per manifest put: the sink reports each reference given, several naming one push. */
+export function pushRows(report: StepReport): PushRow[] {
+  const rows = new Map<string, PushRow>();
+  for (const p of report.pushed) {
+    const row = rows.get(p.reference);
+    if (row) row.refs.push(p.ref);
+    else {
+      rows.set(p.reference, {
+        refs: [p.ref],
+        repository: repositoryOf(p),
+        reference: p.reference,
+        digest: p.digest,
+        ...(p.imageDigest ? { imageDigest: p.imageDigest, attestationDigest: p.attestationDigest! } : {}),
+        ...(p.referrers ? { referrers: p.referrers } : {}),
+        tags: p.tags,
+        uploaded: p.uploaded,
+        skipped: p.skipped,
+        mounted: p.mounted,
+      });
+    }
+  }
+  return [...rows.values()];
+}
+
+/** What the image is called in the outputs and the summary: the first reference pushed to, else its own name:tag. */
+export const shownImage = (report: StepReport): string => report.pushed[0]?.ref ?? report.image;
+
+/**
+ * Layers compressed on the way to a registry: their digest and compressed size are the
+ * pushed blob's (the same in every repository).
+ */
+export function completeFromPush(report: StepReport): void {
+  const first = report.pushed[0];
+  if (!first) return;
+  report.layers.forEach((l, i) => {
+    const b = first.layers[i];
+    if (!b || (l.digest !== undefined && l.digest !== b.digest)) return;
+    l.digest = b.digest;
+    l.compressedSize ??= b.size;
+  });
+}
+
+/** docker/build-push-action's `metadata` output: the same keys for the same facts. */
+export function metadataOutput(report: StepReport, names: readonly string[]): Record<string, unknown> {
+  const first = report.pushed[0];
+  return {
+    'containerimage.config.digest': report.configDigest,
+    ...(first ? { 'containerimage.digest': first.digest } : {}),
+    'image.name': (report.pushed.length ? report.pushed.map((p) => p.ref) : names.length ? names : [report.image]).join(','),
   };
 }
 
@@ -103,10 +177,10 @@ export function layersOutput(report: StepReport): unknown[] {
   });
 }
 
-/** The `pushed` output: what each reference given now points at. */
+/** The `pushed` output: one entry per push (a repository), with the references given that name it. */
 export function pushedOutput(report: StepReport): unknown[] {
-  return report.pushed.map((p) => ({
-    ref: p.ref,
+  return pushRows(report).map((p) => ({
+    refs: p.refs,
     reference: p.reference,
     digest: p.digest,
     // With attestations `digest` names the index; these the image and its attestation manifest.
@@ -134,4 +208,16 @@ export function bytesPushed(report: StepReport): number {
 /** The `platforms` output: each platform's manifest in the index (empty for a single-platform image). */
 export function platformsOutput(report: StepReport): unknown[] {
   return (report.index?.platforms ?? []).map((p) => ({ platform: p.platform, digest: p.manifestDigest, image_id: p.configDigest ?? null }));
+}
+
+/** "4 (1 from the layer cache, 3 produced)", or for an archive's layers what was done to them here. */
+export function layerCounts(report: StepReport, cacheOn: boolean): string {
+  const n = report.layers.length;
+  const hits = report.layers.filter((l) => l.cached).length;
+  if (report.layersFrom === 'archive') {
+    // Compressed here (for a push) or taken compressed from the cache; nothing is built.
+    const parts = [...(cacheOn && hits ? [`${hits} compressed form${hits === 1 ? '' : 's'} from the layer cache`] : []), ...(report.produced ? [`${report.produced} compressed here`] : [])];
+    return `${n} from the archive${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  }
+  return `${n} (${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`;
 }

@@ -6,13 +6,15 @@
 import * as core from '@actions/core';
 import type { CacheStats, SaveReport } from '../cache/index.ts';
 import { formatBytes, formatSeconds, type Phase } from './log.ts';
-import { bytesPushed, pushStatus, type StepReport } from './report.ts';
+import { bytesPushed, layerCounts, pushRows, pushStatus, shownImage, type LayerOut, type StepReport } from './report.ts';
 
 type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const code = (s: string) => `<code>${esc(s)}</code>`;
 const th = (data: string) => ({ data, header: true });
+/** A cell with nothing to say still says so: core.summary leaves an empty cell unclosed. */
+const NONE = '—';
 
 /** Store path → its name without the hash; archive member → as is. */
 function shortPath(p: string): string {
@@ -35,7 +37,7 @@ export interface SummaryContext {
 /** Bytes this step moved: written, loaded, pushed, uploaded as an artifact, restored from the cache. */
 export function bytesMoved(report: StepReport, ctx: SummaryContext): { label: string; bytes: number }[] {
   const rows: { label: string; bytes: number }[] = [];
-  if (ctx.archiveBytes !== undefined) rows.push({ label: 'archive written', bytes: ctx.archiveBytes });
+  if (ctx.archiveBytes !== undefined && report.archiveWritten) rows.push({ label: 'archive written', bytes: ctx.archiveBytes });
   if (report.loaded.length && ctx.archiveBytes !== undefined) rows.push({ label: 'loaded into Docker', bytes: ctx.archiveBytes });
   if (report.pushed.length) rows.push({ label: 'pushed (uploaded blobs)', bytes: bytesPushed(report) });
   if (report.artifact) rows.push({ label: 'artifact uploaded', bytes: report.artifact.size });
@@ -43,9 +45,21 @@ export function bytesMoved(report: StepReport, ctx: SummaryContext): { label: st
   return rows;
 }
 
+/** The first column: store paths for layers built here, the diff_id for an archive's layers. */
+function layerCell(report: StepReport, l: LayerOut): string {
+  if (report.layersFrom === 'build') return pathsCell(l.paths);
+  return `<span title="${esc(`${l.diffId} (${l.paths.join(', ')})`)}">${code(l.diffId.slice(0, 'sha256:'.length + 12))}</span>`;
+}
+
+function cacheCell(report: StepReport, l: LayerOut): string {
+  if (report.layersFrom === 'build') return l.cached ? 'hit' : 'built';
+  // An archive's layer: the cache holds its compressed form, if anything.
+  return l.cached ? 'hit' : l.compressedSize !== undefined ? 'miss' : NONE;
+}
+
 export function buildSummary(report: StepReport, ctx: SummaryContext): typeof core.summary {
   const s = core.summary;
-  s.addHeading(`nix-docker: ${esc(report.image)}`, 3);
+  s.addHeading(`nix-docker: ${esc(shownImage(report))}`, 3);
   const facts: SummaryTableRow[] = [
     [th('Function'), code(report.function)],
     [th('Image'), code(report.image)],
@@ -55,13 +69,15 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
   if (report.archive) facts.push([th('Archive'), `${code(report.archive)}${ctx.archiveBytes !== undefined ? ` (${formatBytes(ctx.archiveBytes)})` : ''}`]);
   if (report.loaded.length) facts.push([th('Loaded into Docker'), report.loaded.map(code).join('<br>')]);
   if (report.artifact) facts.push([th('Artifact'), `${code(report.artifact.name)} (id ${report.artifact.id}, ${formatBytes(report.artifact.size)})`]);
-  for (const p of report.pushed) facts.push([th('Pushed'), `${code(p.ref)}<br>${code(p.reference)} (${p.uploaded} uploaded, ${p.skipped} skipped, ${p.mounted} mounted)`]);
+  for (const p of pushRows(report)) {
+    facts.push([th('Pushed'), `${p.refs.map(code).join('<br>')}<br>${code(p.reference)} (${p.uploaded} uploaded, ${p.skipped} skipped, ${p.mounted} mounted)`]);
+  }
   s.addTable(facts);
 
   const cacheOn = ctx.cache !== undefined;
   const pushing = report.pushed.length > 0;
   const layerTable = (indices: number[]): SummaryTableRow[] => {
-    const header = [th('#'), th('Store paths'), th('Size'), th('Compressed'), ...(cacheOn ? [th('Layer cache')] : []), ...(pushing ? [th('Push')] : [])];
+    const header = [th('#'), th(report.layersFrom === 'archive' ? 'Layer (diff_id)' : 'Store paths'), th('Size'), th('Compressed'), ...(cacheOn ? [th('Layer cache')] : []), ...(pushing ? [th('Push')] : [])];
     return [
       header,
       ...indices.map((i, n) => {
@@ -70,34 +86,30 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
         const repos = Object.keys(push);
         return [
           String(n + 1),
-          pathsCell(l.paths),
+          layerCell(report, l),
           formatBytes(l.size),
-          l.compressedSize !== undefined ? formatBytes(l.compressedSize) : '',
-          ...(cacheOn ? [l.cached ? 'hit' : 'built'] : []),
-          ...(pushing ? [repos.length === 1 ? push[repos[0]!]! : repos.map((r) => `${esc(r)}: ${push[r]}`).join('<br>')] : []),
+          l.compressedSize !== undefined ? formatBytes(l.compressedSize) : NONE,
+          ...(cacheOn ? [cacheCell(report, l)] : []),
+          ...(pushing ? [repos.length === 0 ? NONE : repos.length === 1 ? push[repos[0]!]! : repos.map((r) => `${esc(r)}: ${push[r]}`).join('<br>')] : []),
         ];
       }),
     ];
   };
   const all = report.layers.map((_, i) => i);
-  const counted = (indices: number[]) => {
-    const hits = indices.filter((i) => report.layers[i]!.cached).length;
-    return `${indices.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${indices.length - hits} produced`;
-  };
   if (report.index) {
     // A multi-platform image: a section per platform, its manifest and its own layers.
     for (const p of report.index.platforms) {
       const indices = all.filter((i) => report.layers[i]!.platform === p.platform);
+      const hits = indices.filter((i) => report.layers[i]!.cached).length;
       s.addHeading(`${esc(p.platform)}`, 4);
       s.addRaw(`<p>Manifest ${code(p.manifestDigest)}${p.configDigest ? `<br>Image ID ${code(p.configDigest)}` : ''}</p>`, true);
       if (indices.length) {
-        s.addRaw(`<p>Layers (${counted(indices)})</p>`, true);
+        s.addRaw(`<p>Layers (${indices.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${indices.length - hits} produced)</p>`, true);
         s.addTable(layerTable(indices));
       }
     }
   } else {
-    const hits = report.layers.filter((l) => l.cached).length;
-    s.addHeading(`Layers (${report.layers.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${report.produced} produced)`, 4);
+    s.addHeading(`Layers: ${esc(layerCounts(report, cacheOn))}`, 4);
     s.addTable(layerTable(all));
   }
 

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { bytesOnly, compressStream, decompressStream } from '../compress/index.ts';
 import { dockerArchive, type ArchiveResult } from '../image/dockerArchive.ts';
-import { dockerLoad } from '../sinks/dockerLoad.ts';
+import { dockerLoadLogged } from '../sinks/dockerLoad.ts';
 import { pushToRegistries, type PushedImage, type PushLayer, type PushSettings } from '../sinks/push.ts';
 import type { LayerCache } from '../cache/index.ts';
 import { SegmentRecorder } from './layerCache.ts';
@@ -27,7 +27,23 @@ export interface DeliverOptions {
   /** Layers newly compressed into `out` are kept here (the cache the plan looked up). */
   cache?: LayerCache;
   /** Registry references to push the image to, and how. */
-  push?: { refs: string[]; settings: Omit<PushSettings, 'compressor' | 'log'> };
+  push?: PushRequest;
+}
+
+export interface PushRequest {
+  refs: string[];
+  /** With no refs: push to the image's own name:tag (known once the archive is written). */
+  ownRef?: boolean;
+  settings: Omit<PushSettings, 'compressor' | 'log'>;
+}
+
+/** The references a push request names, the image's own name:tag standing in for none. */
+export function pushRefs(push: PushRequest | undefined, image: () => string | undefined): string[] {
+  if (!push) return [];
+  if (push.refs.length > 0 || !push.ownRef) return push.refs;
+  const own = image();
+  if (!own) throw new Error("the image's own name:tag is known only once it is written or loaded: give references to push to");
+  return [own];
 }
 
 export interface LayerReport {
@@ -122,10 +138,10 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       if (opts.load) {
         // Docker reads gzip but not every engine reads a zstd archive: send it plain.
         const body = decompressStream(fs.createReadStream(out), opts.compressor);
-        loaded = await log.group('Loading into Docker', () => dockerLoad(body));
+        loaded = await log.group('Loading into Docker', () => dockerLoadLogged(body, log));
       }
     } else if (opts.load) {
-      loaded = await log.group('Loading into Docker', () => dockerLoad(bytesOnly(archive('none'))));
+      loaded = await log.group('Loading into Docker', () => dockerLoadLogged(bytesOnly(archive('none')), log));
     } else if (opts.stdout) {
       await writeAll(compressStream(archive(opts.compressor), opts.compressor, { transient: true }), opts.stdout);
     }
@@ -141,7 +157,8 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
 
   // Push: layers already compressed into the output (or cached) go by their known digest.
   let pushed: PushedImage[] = [];
-  if (opts.push && opts.push.refs.length > 0) {
+  const refs = pushRefs(opts.push, () => (r ? `${plan.imageName}:${plan.imageTag(r.configDigest.slice('sha256:'.length))}` : undefined));
+  if (opts.push && refs.length > 0) {
     const known = new Map((r?.layers ?? []).map((l) => [l.member, l.diffId]));
     const layers: PushLayer[] = plan.layers.map((layer) => {
       const diffId = layer.diffId ?? known.get(layer.member);
@@ -156,13 +173,12 @@ export async function deliver(plan: ImagePlan, opts: DeliverOptions): Promise<Bu
       }
       return { ...layer, diffId };
     });
-    pushed = await pushToRegistries({ layers, makeConfig: plan.makeConfig }, opts.push.refs, { ...opts.push.settings, compressor: opts.compressor, log, cache: opts.cache });
+    pushed = await pushToRegistries({ layers, makeConfig: plan.makeConfig }, refs, { ...opts.push.settings, compressor: opts.compressor, log, cache: opts.cache });
   }
 
   const configDigest = r?.configDigest ?? pushedConfigDigest(pushed);
   const configHex = configDigest.slice('sha256:'.length);
   const imageTag = plan.imageTag(configHex);
-  for (const l of loaded) log.info(`Loaded image: ${l}`);
   return {
     imageName: plan.imageName,
     imageTag,

@@ -24,7 +24,7 @@ import { compressStream, decompressStream, FLUSH, sniffCompression, type StreamI
 import { openDockerArchive, readImageEntry, type OpenedArchive } from '../image/baseImage.ts';
 import { jsonBytes, manifestJson, type ManifestEntry } from '../image/config.ts';
 import { fileRange } from '../image/dockerArchive.ts';
-import { dockerLoad } from '../sinks/dockerLoad.ts';
+import { dockerLoadLogged } from '../sinks/dockerLoad.ts';
 import { checkLayers } from '../image/layerCheck.ts';
 import { UsageError } from '../spec/errors.ts';
 import type { Compressor } from '../spec/attributes.ts';
@@ -152,8 +152,7 @@ export async function mergeImages(spec: MergeImagesSpec, opts: MergeOptions): Pr
     let loaded: string[] = [];
     if (opts.load) {
       // Docker reads gzip but not every engine reads a zstd archive: send it plain.
-      loaded = await log.group('Loading into Docker', () => dockerLoad(decompressStream(fs.createReadStream(out), compressor)));
-      for (const l of loaded) log.info(`Loaded image: ${l}`);
+      loaded = await log.group('Loading into Docker', () => dockerLoadLogged(decompressStream(fs.createReadStream(out), compressor), log));
     }
     return {
       function: 'mergeImages',

@@ -50,7 +50,8 @@ export interface PlatformsRequest {
   out?: string;
   stdout?: Writable;
   load: boolean;
-  push?: { refs: string[]; byDigest?: boolean; tlsVerify?: boolean; auth?: { username: string; password: string }; env?: Env };
+  /** `ownRef`: with no refs, the image's own name:tag (the tag from the index digest when none is given). */
+  push?: { refs: string[]; ownRef?: boolean; byDigest?: boolean; tlsVerify?: boolean; auth?: { username: string; password: string }; env?: Env };
   cache?: LayerCache;
   tmpDir: string;
   log: Logger;
@@ -146,6 +147,7 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
     }
 
     await keepLayers(staged, plans, req.cache, spec.compressor, log);
+    if (req.push?.ownRef && refs.length === 0) refs.push(parseReference(`${imageName}:${imageTag}`));
     const pushed = req.push && refs.length > 0 ? await pushStaged(staged, refs, req.push, spec.compressor, log) : [];
     return {
       function: spec.fn,

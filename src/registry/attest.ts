@@ -42,6 +42,8 @@ export async function pushAttestedIndex(
   image: Descriptor & { platform: NonNullable<Descriptor['platform']> },
   statements: readonly Statement[],
   tags: readonly string[],
+  /** The index's own annotations (build-push-action's `index:` annotations). */
+  annotations?: Record<string, string>,
 ): Promise<AttestedResult> {
   const repo = target.repository;
   const layers: Descriptor[] = statements.map((s) => ({ mediaType: IN_TOTO_MEDIA_TYPE, digest: sha256Digest(s.bytes), size: s.bytes.length, annotations: { [PREDICATE_TYPE]: s.predicateType } }));
@@ -62,7 +64,7 @@ export async function pushAttestedIndex(
       platform: { architecture: 'unknown', os: 'unknown' },
       annotations: { [REFERENCE_DIGEST]: image.digest, [REFERENCE_TYPE]: 'attestation-manifest' },
     },
-  ]);
+  ], annotations);
   for (const tag of tags) await putManifest(client, repo, tag, index);
   if (tags.length === 0) await putManifest(client, repo, index.digest, index);
   return {

@@ -71,3 +71,26 @@ export async function dockerLoad(archive: AsyncIterable<Uint8Array>, ep: DockerE
   }
   return loaded;
 }
+
+/** dockerLoad, saying each image loaded (inside the caller's log group: the group is not empty). */
+export async function dockerLoadLogged(archive: AsyncIterable<Uint8Array>, log: { info(m: string): void }): Promise<string[]> {
+  const loaded = await dockerLoad(archive);
+  for (const l of loaded) log.info(`Loaded image: ${l}`);
+  return loaded;
+}
+
+/** `docker tag IMAGE REF` through the engine API: `image` a name or an image id (sha256:...). */
+export async function dockerTag(image: string, ref: string, ep: DockerEndpoint = dockerEndpoint()): Promise<void> {
+  // The tag follows the last ':' after the last '/' (a registry port is not a tag).
+  const colon = ref.lastIndexOf(':');
+  const [repo, tag] = colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  const req = request(ep, 'POST', `/images/${encodeURIComponent(image)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`, { 'Content-Length': '0' });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.end();
+  });
+  let body = '';
+  for await (const chunk of res) body += chunk.toString();
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`docker tag ${ref}: HTTP ${res.statusCode}: ${body.trim().slice(0, 300)}`);
+}

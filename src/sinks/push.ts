@@ -56,6 +56,18 @@ export interface PushSettings {
   attest?: (image: AttestedImage) => Promise<Statement[]>;
   /** `index` (default): BuildKit's layout, the tags name an index; `referrers`: OCI 1.1 referrers of the image. */
   attestMode?: AttestMode;
+  /** OCI annotations (buildx's levels); with manifest annotations `auto` pushes OCI. */
+  annotations?: PushAnnotations;
+}
+
+/** Annotations by where they go, as buildx names the levels. */
+export interface PushAnnotations {
+  /** The image manifest's own. */
+  manifest: Record<string, string>;
+  /** The index's own, where an index is pushed (attestations). */
+  index: Record<string, string>;
+  /** On the image manifest's descriptor inside that index. */
+  manifestDescriptor: Record<string, string>;
 }
 
 export const ATTEST_MODES = ['index', 'referrers'] as const;
@@ -122,14 +134,15 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
     try {
       const records: Promise<LayerRecord>[] = [];
       const inIndex = !!settings.attest && settings.attestMode !== 'referrers';
+      const annotated = Object.keys(settings.annotations?.manifest ?? {}).length > 0;
       let configBytes: Uint8Array | undefined;
       const layers = image.layers.map((layer, i) => {
         const { source, record } = layerSource(layer, settings.compressor, settings.cache);
         records[i] = record;
         return source;
       });
-      const result = await settings.log.group(`Pushing ${formatReference(ref)}`, () =>
-        pushImage(
+      const result = await settings.log.group(`Pushing ${formatReference(ref)}`, async () => {
+        const pushed = await pushImage(
           client,
           ref,
           {
@@ -139,11 +152,14 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
               configBytes = made instanceof Uint8Array ? made : jsonBytes(made);
               return configBytes;
             },
+            ...(annotated ? { annotations: settings.annotations!.manifest } : {}),
           },
-          // Attestations in an OCI index: the image goes as OCI too (as BuildKit does), tagged through the index.
-          { format: inIndex && (settings.format ?? 'auto') === 'auto' ? 'oci' : (settings.format ?? 'auto'), tags, jobs: settings.jobs, mountFrom: pushedRepos.get(ref.registry), untagged: inIndex },
-        ),
-      );
+          // Attestations in an OCI index: the image goes as OCI too (as BuildKit does), tagged through the index; annotations need OCI.
+          { format: (inIndex || annotated) && (settings.format ?? 'auto') === 'auto' ? 'oci' : (settings.format ?? 'auto'), tags, jobs: settings.jobs, mountFrom: pushedRepos.get(ref.registry), untagged: inIndex },
+        );
+        settings.log.info(`Pushed ${pushed.reference} (${pushed.uploaded} uploaded, ${pushed.skipped} skipped, ${pushed.mounted} mounted)`);
+        return pushed;
+      });
       let attested: { digest: string; reference: string; attestationDigest: string } | undefined;
       let referrers: string[] | undefined;
       if (settings.attest) {
@@ -152,8 +168,11 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
         const statements = await settings.attest({ digest: result.digest, diffIds, platform, config: configBytes! });
         const image = { mediaType: result.mediaType, digest: result.digest, size: result.size, platform };
         await settings.log.group(`Attaching ${statements.length} attestation(s) to ${formatReference(ref)}`, async () => {
-          if (inIndex) attested = await pushAttestedIndex(client, ref, image, statements, result.tags);
-          else {
+          if (inIndex) {
+            const a = settings.annotations;
+            attested = await pushAttestedIndex(client, ref, { ...image, ...(a && Object.keys(a.manifestDescriptor).length ? { annotations: a.manifestDescriptor } : {}) }, statements, result.tags, a?.index);
+            settings.log.info(`Pushed the index ${attested.digest} (image ${result.digest}, attestations ${attested.attestationDigest})`);
+          } else {
             const r = await pushReferrers(client, ref.repository, image, statements);
             referrers = r.digests;
             if (r.fallbackTag) settings.log.info(`${ref.registry} has no referrers API: listed under the tag ${r.fallbackTag}`);
@@ -161,7 +180,6 @@ export async function pushToRegistries(image: PushableImage, refs: readonly stri
         });
       }
       pushedRepos.set(ref.registry, [...(pushedRepos.get(ref.registry) ?? []), ref.repository]);
-      settings.log.info(`Pushed ${result.reference} (${result.uploaded} uploaded, ${result.skipped} skipped, ${result.mounted} mounted)`);
       const ids = attested ? { reference: attested.reference, digest: attested.digest, imageDigest: result.digest, attestationDigest: attested.attestationDigest } : { reference: result.reference, digest: result.digest };
       for (const g of given) results.push({ ref: g, ...ids, ...(referrers ? { referrers } : {}), configDigest: result.config.digest, tags: result.tags, layers: result.layers, uploaded: result.uploaded, skipped: result.skipped, mounted: result.mounted });
     } finally {

@@ -85,7 +85,8 @@ function parseObjectText(key: string, text: string): unknown {
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new SpecError(key, `invalid JSON or YAML: ${(err as Error).message.split('\n')[0]}`);
+    // The yaml library's message ends with the line at fault and a pointer under the column: kept whole.
+    throw new SpecError(key, `invalid JSON or YAML: ${(err as Error).message.trimEnd()}`);
   }
 }
 

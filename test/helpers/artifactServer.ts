@@ -5,7 +5,8 @@
 //   names, as the client sends them): CreateArtifact (answers a signed upload URL; a
 //   second finalized artifact of the same name in the run is refused with 409, as the
 //   service does), FinalizeArtifact (size and sha256 must match what was uploaded),
-//   ListArtifacts (name / id filters), GetSignedArtifactURL, DeleteArtifact.
+//   ListArtifacts (name / id filters), GetSignedArtifactURL, DeleteArtifact; the
+//   expiry CreateArtifact asks for (retention days) is kept.
 // - The runtime token is a JWT whose `scp` claim holds `Actions.Results:<run>:<job>`;
 //   the backend ids of every request must be those.
 // - Blob storage in the Azure shape the client's BlockBlobClient speaks to an IP-style URL
@@ -39,6 +40,8 @@ export interface StoredArtifact {
   hash: string | undefined;
   bytes: Buffer | undefined;
   createdAt: string;
+  /** `expires_at` as CreateArtifact gave it (the client sets it from retention days). */
+  expiresAt: string | undefined;
 }
 
 export interface ArtifactServer {
@@ -71,6 +74,7 @@ function backendIds(auth: string | undefined): { runId: string; jobId: string } 
 export async function startArtifactServer(opts: { forward?: string } = {}): Promise<ArtifactServer> {
   const artifacts: (StoredArtifact & { sig: string; blocks: Map<string, Buffer>; contentType?: string })[] = [];
   const calls: Record<string, number> = {};
+  let lastId = 0;
   const faults = new Map<string, { status: number; times: number }>();
   let base = '';
   const blobUrl = (a: { id: number; sig: string }, perm: string) =>
@@ -93,7 +97,8 @@ export async function startArtifactServer(opts: { forward?: string } = {}): Prom
           throw new TwirpError(409, 'already_exists', `an artifact with this name already exists on the workflow run: ${name}`);
         }
         const a = {
-          id: artifacts.length + 1,
+          // Ids are never reused, as the service's are not (a deleted artifact's included).
+          id: ++lastId,
           name,
           ...ids,
           version: body.version,
@@ -103,6 +108,7 @@ export async function startArtifactServer(opts: { forward?: string } = {}): Prom
           hash: undefined,
           bytes: undefined,
           createdAt: new Date().toISOString(),
+          expiresAt: typeof body.expires_at === 'string' ? body.expires_at : undefined,
           sig: randomBytes(16).toString('hex'),
           blocks: new Map<string, Buffer>(),
         };
