@@ -29,7 +29,7 @@ const errorOf = (r: StepResult) => r.annotations.find((a) => a.level === 'error'
 const env = (inputs: Record<string, string>): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
 
 test('inputs: platforms, push-by-digest and function: manifest, each mistake naming its input', () => {
-  const i = getInputs(env({ name: 'app', platforms: 'linux/amd64,linux/arm64', push: 'r.example/app', 'push-by-digest': 'true' }));
+  const i = getInputs(env({ name: 'app', platforms: 'linux/amd64,linux/arm64', push: 'true', tags: 'r.example/app', 'push-by-digest': 'true' }));
   assert.deepEqual(i.platforms, {
     platforms: [
       { os: 'linux', architecture: 'amd64', system: 'x86_64-linux' },
@@ -38,7 +38,7 @@ test('inputs: platforms, push-by-digest and function: manifest, each mistake nam
     byDigest: true,
   });
   assert.equal(getInputs(env({ name: 'app' })).platforms, null);
-  const m = getInputs(env({ function: 'manifest', sources: `r.example/app@sha256:${'a'.repeat(64)}\nsha256:${'b'.repeat(64)}`, push: 'r.example/app:1.0' }));
+  const m = getInputs(env({ function: 'manifest', sources: `r.example/app@sha256:${'a'.repeat(64)}\nsha256:${'b'.repeat(64)}`, push: 'true', tags: 'r.example/app:1.0' }));
   assert.deepEqual(m.target, { kind: 'manifest', sources: [{ ref: { registry: 'r.example', repository: 'app', digest: `sha256:${'a'.repeat(64)}` } }, { digest: `sha256:${'b'.repeat(64)}` }] });
 
   const cases: [Record<string, string>, RegExp][] = [
@@ -47,16 +47,16 @@ test('inputs: platforms, push-by-digest and function: manifest, each mistake nam
     [{ function: 'buildImage', name: 'a', runAsRoot: 'touch /x', platforms: 'linux/arm64' }, /^attribute 'runAsRoot': its VM runs this machine's kernel and binaries/],
     [{ name: 'a', fromImage: './base.tar', platforms: 'linux/arm64' }, /^attribute 'fromImage': a base image archive holds one platform/],
     [{ image: './result', platforms: 'linux/arm64' }, /^input 'platforms': not used with 'image'/],
-    [{ name: 'a', 'push-by-digest': 'true', push: 'r.example/a' }, /^input 'push-by-digest': goes with 'platforms'/],
+    [{ name: 'a', 'push-by-digest': 'true', push: 'true', tags: 'r.example/a' }, /^input 'push-by-digest': goes with 'platforms'/],
     [{ name: 'a', platforms: 'linux/arm64', 'push-by-digest': 'true' }, /^input 'push-by-digest': needs push/],
     [{ name: 'a', platforms: 'linux/arm64', load: 'true' }, /^input 'load': Docker loads the runner's own platform \(linux\/amd64\), which 'platforms' does not list$/],
     [{ name: 'a', platforms: 'linux/arm64', sbom: 'true' }, /^input 'sbom': not with 'platforms'/],
     [{ name: 'a', platforms: 'linux/arm64', format: 'docker' }, /^input 'format': a multi-platform image is an OCI index/],
-    [{ function: 'manifest', push: 'r.example/a:1' }, /^input 'sources': is required with function: manifest/],
-    [{ function: 'manifest', sources: 'sha256:1234', push: 'r.example/a:1' }, /^input 'sources': 'sha256:1234' is not a digest/],
-    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}` }, /^input 'push': function: manifest puts the index at the push references/],
-    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}`, push: 'r.example/a:1', name: 'x' }, /^input 'name': not used with function: manifest/],
-    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}`, push: 'r.example/a:1', load: 'true' }, /^input 'load': not used with function: manifest/],
+    [{ function: 'manifest', push: 'true', tags: 'r.example/a:1' }, /^input 'sources': is required with function: manifest/],
+    [{ function: 'manifest', sources: 'sha256:1234', push: 'true', tags: 'r.example/a:1' }, /^input 'sources': 'sha256:1234' is not a digest/],
+    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}` }, /^input 'push': function: manifest pushes an index: set push: true/],
+    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}`, push: 'true', tags: 'r.example/a:1', name: 'x' }, /^input 'name': not used with function: manifest/],
+    [{ function: 'manifest', sources: `sha256:${'a'.repeat(64)}`, push: 'true', tags: 'r.example/a:1', load: 'true' }, /^input 'load': not used with function: manifest/],
   ];
   for (const [inputs, message] of cases) assert.throws(() => getInputs(env(inputs)), (e: Error) => message.test(e.message), JSON.stringify(inputs));
   // The artifact of a multi-platform image keeps the archive's `.oci.tar` ending.
@@ -97,7 +97,7 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
   test('platforms + push: every platform and the index under every tag; outputs carry the index and each manifest; a summary section per platform', async () => {
     const repo = `${reg.host}/act/multi`;
     const services = { ACTIONS_RESULTS_URL: artifacts.url, ACTIONS_RUNTIME_TOKEN: runtimeToken(), GITHUB_SERVER_URL: 'https://github.com' };
-    oneStep = await job(services).main({ ...image(), platforms: 'linux/amd64,linux/arm64', push: `${repo}:1.0\n${repo}:latest`, artifact: 'multi-image' });
+    oneStep = await job(services).main({ ...image(), platforms: 'linux/amd64,linux/arm64', push: 'true', tags: `${repo}:1.0\n${repo}:latest`, artifact: 'multi-image' });
     ok(oneStep);
     const raw = await skopeoRaw(`${repo}:1.0`);
     const index = JSON.parse(raw.toString('utf8'));
@@ -125,7 +125,8 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
       assert.ok(layers.some((l: any) => l.paths.some((s: string) => s.endsWith(`-busybox-${arch === 'amd64' ? 'x86_64' : 'aarch64'}-linux`))));
     }
     const pushed = JSON.parse(oneStep.outputs.pushed!);
-    assert.deepEqual(pushed.map((p: any) => [p.ref, p.digest]), [[`${repo}:1.0`, oneStep.outputs.digest], [`${repo}:latest`, oneStep.outputs.digest]]);
+    // One entry per manifest pushed (the index, in one repository), with every reference given for it.
+    assert.deepEqual(pushed.map((p: any) => [p.refs, p.digest]), [[[`${repo}:1.0`, `${repo}:latest`], oneStep.outputs.digest]]);
     assert.deepEqual(pushed[0].tags, ['1.0', 'latest']);
     assert.ok(pushed[0].uploaded > 0);
     for (const p of ['linux/amd64', 'linux/arm64']) assert.match(oneStep.summary, new RegExp(`<h4>${p.replace('/', '\\/')}</h4>`));
@@ -148,7 +149,7 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
     const repo = `${reg.host}/act/matrix`;
     const digests: string[] = [];
     for (const platform of ['linux/amd64', 'linux/arm64']) {
-      const r = await job().main({ ...image(), platforms: platform, push: repo, 'push-by-digest': 'true' });
+      const r = await job().main({ ...image(), platforms: platform, push: 'true', tags: repo, 'push-by-digest': 'true' });
       ok(r);
       assert.match(r.outputs.digest!, /^sha256:[0-9a-f]{64}$/);
       assert.deepEqual(JSON.parse(r.outputs.pushed!).map((p: any) => [p.reference, p.tags]), [[`${repo}@${r.outputs.digest}`, []]]);
@@ -158,7 +159,7 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
     await assert.rejects(skopeoRaw(`${repo}:latest`), /manifest unknown|not found/i, 'nothing tagged by the matrix jobs');
 
     // One source as a full reference, one as a bare digest (in the repository pushed to).
-    const merge = await job().main({ function: 'manifest', sources: `${repo}@${digests[0]}\n${digests[1]}`, push: `${repo}:1.0,${repo}:latest`, 'tls-verify': 'false' });
+    const merge = await job().main({ function: 'manifest', sources: `${repo}@${digests[0]}\n${digests[1]}`, push: 'true', tags: `${repo}:1.0,${repo}:latest`, 'tls-verify': 'false' });
     ok(merge);
     assert.equal(merge.outputs.digest, oneStep.outputs.digest, 'the same index as the one-step build');
     assert.equal(sha256(await skopeoRaw(`${repo}:latest`)), oneStep.outputs.digest);
@@ -168,7 +169,7 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
     );
     assert.match(merge.summary, /<h4>linux\/arm64<\/h4>/);
 
-    const missing = await job().main({ function: 'manifest', sources: `sha256:${'0'.repeat(64)}`, push: `${repo}:2`, 'tls-verify': 'false' });
+    const missing = await job().main({ function: 'manifest', sources: `sha256:${'0'.repeat(64)}`, push: 'true', tags: `${repo}:2`, 'tls-verify': 'false' });
     assert.equal(missing.status, 1);
     assert.match(errorOf(missing), new RegExp(`^input 'sources': ${repo.replace(/[.]/g, '\\.')}@sha256:0{64}: `));
   });
