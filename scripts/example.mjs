@@ -1,4 +1,4 @@
-// The README's first command: build example/hello.nix's image with nix-docker, load it
+// The README's example command (bash scripts/example.sh): build example/hello.nix's image with nix-docker, load it
 // into Docker and run it. Starts a Docker engine for the run when none answers.
 //
 // Two halves for .ci/run's fresh-root check, which builds inside a new Debian root (no

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's first command on a machine that never had any of this, proven on every CI
+# The README's example command (bash scripts/example.sh) on a machine that never had any of this, proven on every CI
 # run: a minimal Debian 12 root (debootstrap --variant=minbase bookworm, from the archive
 # this machine's apt uses), scripts/setup.sh inside it (a chroot with /proc, /dev and /sys),
 # then example/hello.nix built there with the CLI into an archive (no Docker inside). The
