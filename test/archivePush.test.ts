@@ -78,7 +78,7 @@ const ok = (r: StepResult) => assert.equal(r.status, 0, `step failed:\n${r.stdou
 
 test('action image: + push with cache: false: the second run makes no upload request; layers report their compressed digests', async () => {
   const ref = `${proxy.host}/action/app:s`;
-  const inputs = { image: streamed, push: ref, 'tls-verify': 'false', cache: 'false' };
+  const inputs = { image: streamed, push: 'true', tags: ref, 'tls-verify': 'false', cache: 'false' };
   const run = async () => {
     const j = new Job();
     jobs.push(j);
