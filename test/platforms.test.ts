@@ -260,6 +260,22 @@ describe('multi-platform images (Nix, registry, skopeo, Docker)', { skip: nixAva
       for (const kind of ['spdx', 'cyclonedx', 'provenance']) assert.ok(fs.readFileSync(again.platforms[i].sbom[kind]).equals(fs.readFileSync(p.sbom[kind])), `${p.platform} ${kind}`);
     }
     assert.ok(fs.readFileSync(path.join(cwd, 'two', 'multi.oci.tar')).equals(fs.readFileSync(out)), 'identical archives');
+
+    // The matrix pattern: each job's index holds its image and attestation manifest; merged, the one-step index.
+    const digests: string[] = [];
+    for (const p of ['linux/amd64', 'linux/arm64']) {
+      const job = args(path.join(cwd, `${p.replace('/', '-')}.oci.tar`), `${reg.host}/attested-matrix`).map((a) => (a === 'linux/amd64,linux/arm64' ? p : a));
+      const one = (await nixDockerOk([...job, '--push-by-digest'], { cwd })).json();
+      assert.equal(JSON.parse((await skopeoRaw(`${reg.host}/attested-matrix@${one.indexDigest}`)).toString('utf8')).manifests.length, 2);
+      digests.push(one.indexDigest);
+    }
+    const client = await openRegistry(reg.host, { tlsVerify: false, env: {} });
+    try {
+      const merged = await pushIndex(client, parseReference(`${reg.host}/attested-matrix:1.0`), digests.map((d) => parseReference(`${reg.host}/attested-matrix@${d}`)));
+      assert.equal(merged.digest, r.indexDigest);
+    } finally {
+      await client.close();
+    }
   });
 
   test('--platforms --sbom --attestations referrers: the index holds the images only; each platform manifest has its referrers', async () => {
