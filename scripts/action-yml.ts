@@ -114,7 +114,7 @@ const own: Record<Exclude<InputName, 'function' | 'image'>, InputDoc> = {
   },
   [Input.Attestations]: {
     description:
-      'How sbom and provenance go with pushed images: index (as BuildKit: the tags name an index of the image and its attestation manifest) or referrers (OCI 1.1 referrers of the image; the referrers tag where the registry has no referrers API).',
+      'How sbom and provenance go with pushed images: index (as BuildKit: the tags name an index of the image and its attestation manifest; with `platforms`, of every platform image and one attestation manifest each, in the archive too) or referrers (OCI 1.1 referrers of the image, of each platform image; the referrers tag where the registry has no referrers API).',
     required: false,
     default: 'index',
   },
@@ -153,10 +153,13 @@ const outputs: Record<OutputName, { description: string }> = {
   [Output.ArtifactId]: { description: 'ID of the uploaded artifact.' },
   [Output.ArtifactName]: { description: 'Name of the uploaded artifact.' },
   [Output.Pushed]: { description: 'JSON list, one entry per manifest pushed (a repository): refs (the references given that name it), reference (repository@digest), digest, tags, and the uploaded/skipped/mounted blob counts of that push.' },
-  [Output.Sbom]: { description: 'Path of the SPDX 2.3 SBOM (with `sbom: true`).' },
-  [Output.SbomCyclonedx]: { description: 'Path of the CycloneDX 1.6 SBOM (with `sbom: true`).' },
-  [Output.Provenance]: { description: 'Path of the SLSA provenance statement (with `provenance`).' },
-  [Output.Platforms]: { description: 'With `platforms` or `function: manifest`: JSON list of the platforms in the index: platform, digest (its image manifest), image_id.' },
+  [Output.Sbom]: { description: "Path of the SPDX 2.3 SBOM (with `sbom: true`). With `platforms`: the first platform's (every platform's is in the `platforms` output)." },
+  [Output.SbomCyclonedx]: { description: "Path of the CycloneDX 1.6 SBOM (with `sbom: true`). With `platforms`: the first platform's." },
+  [Output.Provenance]: { description: "Path of the SLSA provenance statement (with `provenance`). With `platforms`: the first platform's." },
+  [Output.Platforms]: {
+    description:
+      'With `platforms` or `function: manifest`: JSON list of the platforms in the index: platform, digest (its image manifest), image_id; with sbom/provenance also sbom, sbom_cyclonedx, provenance (its files, `<out>.<os>-<arch>[-variant].spdx.json`, ...) and attestation_digest (its attestation manifest in the index, `attestations: index`).',
+  },
   [Output.Layers]: { description: 'JSON list of layers, bottom first: diff_id, digest, size, compressed_size, paths, cached, platform (with `platforms`), pushed ({repository: uploaded|skipped|mounted}).' },
 };
 

@@ -2,7 +2,8 @@
 // index (skopeo reads it; the outputs carry its digest and each platform's), the matrix
 // pattern (two jobs pushing by digest, a third merging them with `function: manifest`)
 // giving the same index, `load` of the runner's own platform, the OCI archive (read by
-// skopeo, uploaded as an artifact), and the layer cache per platform across runners.
+// skopeo, uploaded as an artifact), the layer cache per platform across runners, and
+// SBOM and provenance per platform (files, outputs, attestation manifests in the index).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -38,6 +39,8 @@ test('inputs: platforms, push-by-digest and function: manifest, each mistake nam
     byDigest: true,
   });
   assert.equal(getInputs(env({ name: 'app' })).platforms, null);
+  const attested = getInputs(env({ name: 'app', platforms: 'linux/amd64,linux/arm64', sbom: 'true', provenance: 'max', attestations: 'referrers' }));
+  assert.deepEqual([attested.platforms?.platforms.length, attested.sbom, attested.provenance, attested.attestations], [2, true, 'max', 'referrers']);
   const m = getInputs(env({ function: 'manifest', sources: `r.example/app@sha256:${'a'.repeat(64)}\nsha256:${'b'.repeat(64)}`, push: 'true', tags: 'r.example/app:1.0' }));
   assert.deepEqual(m.target, { kind: 'manifest', sources: [{ ref: { registry: 'r.example', repository: 'app', digest: `sha256:${'a'.repeat(64)}` } }, { digest: `sha256:${'b'.repeat(64)}` }] });
 
@@ -50,7 +53,6 @@ test('inputs: platforms, push-by-digest and function: manifest, each mistake nam
     [{ name: 'a', 'push-by-digest': 'true', push: 'true', tags: 'r.example/a' }, /^input 'push-by-digest': goes with 'platforms'/],
     [{ name: 'a', platforms: 'linux/arm64', 'push-by-digest': 'true' }, /^input 'push-by-digest': needs push/],
     [{ name: 'a', platforms: 'linux/arm64', load: 'true' }, /^input 'load': Docker loads the runner's own platform \(linux\/amd64\), which 'platforms' does not list$/],
-    [{ name: 'a', platforms: 'linux/arm64', sbom: 'true' }, /^input 'sbom': not with 'platforms'/],
     [{ name: 'a', platforms: 'linux/arm64', format: 'docker' }, /^input 'format': a multi-platform image is an OCI index/],
     [{ function: 'manifest', push: 'true', tags: 'r.example/a:1' }, /^input 'sources': is required with function: manifest/],
     [{ function: 'manifest', sources: 'sha256:1234', push: 'true', tags: 'r.example/a:1' }, /^input 'sources': 'sha256:1234' is not a digest/],
@@ -172,6 +174,34 @@ describe('multi-platform images through the action (Nix, registry, skopeo, Docke
     const missing = await job().main({ function: 'manifest', sources: `sha256:${'0'.repeat(64)}`, push: 'true', tags: `${repo}:2`, 'tls-verify': 'false' });
     assert.equal(missing.status, 1);
     assert.match(errorOf(missing), new RegExp(`^input 'sources': ${repo.replace(/[.]/g, '\\.')}@sha256:0{64}: `));
+  });
+
+  test('platforms + sbom + provenance: per-platform files in the outputs, one attestation manifest per platform in the pushed index, a section each in the summary', async () => {
+    const repo = `${reg.host}/act/attested`;
+    const j = job();
+    const r = await j.main({ ...image(), platforms: 'linux/amd64,linux/arm64', push: 'true', tags: `${repo}:1.0`, sbom: 'true', provenance: 'min' });
+    ok(r);
+    const raw = await skopeoRaw(`${repo}:1.0`);
+    assert.equal(sha256(raw), r.outputs.digest);
+    const index = JSON.parse(raw.toString('utf8'));
+    const platforms = JSON.parse(r.outputs.platforms!);
+    assert.deepEqual(index.manifests.map((m: any) => m.digest), [...platforms.map((p: any) => p.digest), ...platforms.map((p: any) => p.attestation_digest)]);
+    for (const [i, p] of platforms.entries()) {
+      assert.equal(index.manifests[2 + i].annotations['vnd.docker.reference.digest'], p.digest);
+      const suffix = p.platform.replace('/', '-');
+      assert.equal(p.sbom, path.join(j.runnerTemp, `multi.${suffix}.spdx.json`));
+      assert.equal(p.sbom_cyclonedx, path.join(j.runnerTemp, `multi.${suffix}.cdx.json`));
+      assert.equal(p.provenance, path.join(j.runnerTemp, `multi.${suffix}.provenance.json`));
+      assert.equal(`sha256:${JSON.parse(fs.readFileSync(p.provenance, 'utf8')).subject[0].digest.sha256}`, p.digest);
+      const names = JSON.parse(fs.readFileSync(p.sbom, 'utf8')).packages.map((x: any) => x.packageFileName ?? '');
+      assert.ok(names.some((n: string) => n.endsWith(`-busybox-${i === 0 ? 'x86_64' : 'aarch64'}-linux`)), `${p.platform}: its own busybox`);
+      assert.match(r.summary, new RegExp(`${p.platform.replace('/', '\\/')}: bill of materials \\(\\d+ store paths\\)`));
+    }
+    // The single-path outputs keep naming one file: the first platform's.
+    assert.equal(r.outputs.sbom, platforms[0].sbom);
+    assert.equal(r.outputs['sbom-cyclonedx'], platforms[0].sbom_cyclonedx);
+    assert.equal(r.outputs.provenance, platforms[0].provenance);
+    assert.equal((await skopeoInspect(`${repo}:1.0`, { overrideArch: 'arm64' })).Architecture, 'arm64');
   });
 
   test("load: the runner's own platform goes into Docker, and the log says so", async () => {

@@ -18,6 +18,7 @@ import type { RegistryAccess } from './registryAuth.ts';
 import type { StepReport } from './report.ts';
 
 interface Context {
+  env: NodeJS.ProcessEnv;
   tmpRoot: string;
   log: ActionLog;
   cache?: LayerCache;
@@ -37,6 +38,11 @@ export async function producePlatforms(inputs: ActionInputs, spec: PlatformsSpec
     load: inputs.load,
     push: inputs.push ? { refs: inputs.tags, ownRef: true, byDigest: platforms.byDigest, tlsVerify: inputs.tlsVerify, ...(access.auth ? { auth: access.auth } : {}), env: access.env } : undefined,
     cache: ctx.cache,
+    // Per platform: `<archive base>.<os>-<arch>[-variant].spdx.json`, ... beside the archive.
+    ...(inputs.sbom || inputs.provenance !== 'false'
+      ? { attest: { sbom: inputs.sbom, provenance: inputs.provenance, dir: path.dirname(out), base: path.basename(out).replace(/(\.oci)?\.tar$/, ''), env: ctx.env, sourceDir: ctx.env.GITHUB_WORKSPACE || process.cwd() } }
+      : {}),
+    attestMode: inputs.attestations,
     tmpDir: ctx.tmpRoot,
     log: ctx.log,
   });
@@ -56,6 +62,7 @@ export function fromPlatforms(r: PlatformsReport): StepReport {
     ref: p.ref,
     reference: p.reference,
     digest: p.digest,
+    ...(p.referrers ? { referrers: p.referrers.flat() } : {}),
     configDigest: '',
     tags: p.tags,
     layers: p.layers.flat(),
@@ -76,7 +83,18 @@ export function fromPlatforms(r: PlatformsReport): StepReport {
     produced: layers.filter((l) => !l.cached).length,
     layersFrom: 'build',
     archiveWritten: r.archive !== null,
-    index: { digest: r.indexDigest, platforms: r.platforms.map((p) => ({ platform: p.platform, manifestDigest: p.manifestDigest, configDigest: p.configDigest })) },
+    index: {
+      digest: r.indexDigest,
+      platforms: r.platforms.map((p) => ({
+        platform: p.platform,
+        manifestDigest: p.manifestDigest,
+        configDigest: p.configDigest,
+        ...(p.attestationDigest ? { attestationDigest: p.attestationDigest } : {}),
+        ...(p.sbom ? { sbom: p.sbom } : {}),
+      })),
+    },
+    // The single-path outputs (sbom, sbom-cyclonedx, provenance) name the first platform's files.
+    ...(r.platforms[0]?.sbom ? { sbom: r.platforms[0].sbom } : {}),
   };
 }
 

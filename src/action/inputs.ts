@@ -343,7 +343,7 @@ export function getInputs(env: NodeJS.ProcessEnv): ActionInputs {
     sbom,
     provenance,
     attestations: oneOf(read, Input.Attestations, ATTEST_MODES, 'index'),
-    platforms: platformsInput(read, target, { push, tags, sbom, provenance, format: read(Input.Format) }),
+    platforms: platformsInput(read, target, { push, tags, format: read(Input.Format) }),
   };
 }
 

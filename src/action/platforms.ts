@@ -52,7 +52,7 @@ export function manifestTarget(read: InputReader): ManifestTarget {
  * `platforms` and `push-by-digest` against the rest of the inputs; null when `platforms`
  * is not given. Also checks what the manifest mode needs of the common inputs.
  */
-export function platformsInput(read: InputReader, target: Target, other: { push: boolean; tags: string[]; sbom: boolean; provenance: string; format: string }): PlatformsInput | null {
+export function platformsInput(read: InputReader, target: Target, other: { push: boolean; tags: string[]; format: string }): PlatformsInput | null {
   const byDigest = booleanInput(read, Input.PushByDigest, false);
   if (target.kind === 'manifest') {
     if (!other.push) throw new InputError(Input.Push, `function: ${MANIFEST_FUNCTION} pushes an index: set push: true, with the references in 'tags'`);
@@ -76,8 +76,6 @@ export function platformsInput(read: InputReader, target: Target, other: { push:
   // runAsRoot and fromImage fail here, before KVM is set up for them.
   checkPlatformsSpec(target.spec as PlatformsSpec);
   if (byDigest && !other.push) throw new InputError(Input.PushByDigest, "needs push: true (the repositories in 'tags', else the image's name)");
-  if (other.sbom) throw new InputError(Input.Sbom, "not with 'platforms' yet: SBOMs are attached to single-platform images");
-  if (other.provenance !== 'false') throw new InputError(Input.Provenance, "not with 'platforms' yet: provenance is attached to single-platform images");
   if (other.format === 'docker') throw new InputError(Input.Format, "a multi-platform image is an OCI index of OCI manifests; leave format at auto (or oci) with 'platforms'");
   let parsed: TargetPlatform[];
   try {

@@ -28,6 +28,10 @@ export interface PlatformOut {
   manifestDigest: string;
   /** Its config's digest (the image id); unknown for images merged by digest. */
   configDigest?: string;
+  /** `attestations: index`: its attestation manifest in the index. */
+  attestationDigest?: string;
+  /** Its SBOM and provenance files (with sbom/provenance). */
+  sbom?: SbomReport;
 }
 
 export interface StepReport {
@@ -48,7 +52,7 @@ export interface StepReport {
   /** This step wrote `archive` (built, pulled, streamed or copied); false for an archive used where it was. */
   archiveWritten: boolean;
   artifact?: ArtifactUpload;
-  /** SBOM and provenance files (built images, when asked). */
+  /** SBOM and provenance files (built images, when asked); with `platforms` the first platform's (each platform's in `index`). */
   sbom?: SbomReport;
   /** A multi-platform image: its index's digest (archive and registries alike) and its platforms. */
   index?: { digest: string; platforms: PlatformOut[] };
@@ -207,7 +211,15 @@ export function bytesPushed(report: StepReport): number {
 
 /** The `platforms` output: each platform's manifest in the index (empty for a single-platform image). */
 export function platformsOutput(report: StepReport): unknown[] {
-  return (report.index?.platforms ?? []).map((p) => ({ platform: p.platform, digest: p.manifestDigest, image_id: p.configDigest ?? null }));
+  return (report.index?.platforms ?? []).map((p) => ({
+    platform: p.platform,
+    digest: p.manifestDigest,
+    image_id: p.configDigest ?? null,
+    ...(p.attestationDigest ? { attestation_digest: p.attestationDigest } : {}),
+    ...(p.sbom?.spdx ? { sbom: p.sbom.spdx } : {}),
+    ...(p.sbom?.cyclonedx ? { sbom_cyclonedx: p.sbom.cyclonedx } : {}),
+    ...(p.sbom?.provenance ? { provenance: p.sbom.provenance } : {}),
+  }));
 }
 
 /** "4 (1 from the layer cache, 3 produced)", or for an archive's layers what was done to them here. */

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import type { CacheStats, SaveReport } from '../cache/index.ts';
 import { formatBytes, formatSeconds, type Phase } from './log.ts';
 import { bytesPushed, layerCounts, pushRows, pushStatus, shownImage, type LayerOut, type StepReport } from './report.ts';
+import type { SbomReport } from '../sbom/index.ts';
 
 type SummaryTableRow = Parameters<typeof core.summary.addTable>[0][number];
 
@@ -107,19 +108,16 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
         s.addRaw(`<p>Layers (${indices.length}: ${cacheOn ? `${hits} from the layer cache, ` : ''}${indices.length - hits} produced)</p>`, true);
         s.addTable(layerTable(indices));
       }
+      if (p.attestationDigest) s.addRaw(`<p>Attestation manifest ${code(p.attestationDigest)}</p>`, true);
+      if (p.sbom) billOfMaterials(s, p.sbom, `${esc(p.platform)}: bill of materials`, 5);
     }
   } else {
     s.addHeading(`Layers: ${esc(layerCounts(report, cacheOn))}`, 4);
     s.addTable(layerTable(all));
   }
 
-  if (report.sbom) {
-    const sb = report.sbom;
-    const files = [sb.spdx && `SPDX ${code(sb.spdx)}`, sb.cyclonedx && `CycloneDX ${code(sb.cyclonedx)}`, sb.provenance && `provenance ${code(sb.provenance)}`].filter(Boolean);
-    s.addHeading(`Bill of materials (${sb.packages} store paths)`, 4);
-    s.addRaw(`<p>${files.join('<br>')}</p>`, true);
-    if (sb.largest.length) s.addTable([[th('Largest store paths'), th('NAR size')], ...sb.largest.map((l) => [`<span title="${esc(l.path)}">${code(shortPath(l.path))}</span>`, formatBytes(l.narSize)])]);
-  }
+  // A multi-platform image's are in its platforms' sections.
+  if (report.sbom && !report.index) billOfMaterials(s, report.sbom, 'Bill of materials', 4);
 
   const moved = bytesMoved(report, ctx);
   if (moved.length) {
@@ -132,6 +130,14 @@ export function buildSummary(report: StepReport, ctx: SummaryContext): typeof co
     s.addTable([[th('Phase'), th('Time')], ...ctx.phases.map((p) => [esc(p.title), formatSeconds(p.ms)])]);
   }
   return s;
+}
+
+/** The SBOM and provenance files, and the largest store paths. */
+function billOfMaterials(s: typeof core.summary, sb: SbomReport, title: string, level: number): void {
+  const files = [sb.spdx && `SPDX ${code(sb.spdx)}`, sb.cyclonedx && `CycloneDX ${code(sb.cyclonedx)}`, sb.provenance && `provenance ${code(sb.provenance)}`].filter(Boolean);
+  s.addHeading(`${title} (${sb.packages} store paths)`, level);
+  s.addRaw(`<p>${files.join('<br>')}</p>`, true);
+  if (sb.largest.length) s.addTable([[th('Largest store paths'), th('NAR size')], ...sb.largest.map((l) => [`<span title="${esc(l.path)}">${code(shortPath(l.path))}</span>`, formatBytes(l.narSize)])]);
 }
 
 export async function writeSummary(report: StepReport, ctx: SummaryContext): Promise<void> {

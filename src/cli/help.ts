@@ -36,7 +36,8 @@ Lists repeat the flag or take JSON; objects, numbers and booleans take JSON.
   --cache-dir D / --no-cache / --cache-budget 8G   the layer cache (default $XDG_CACHE_HOME/nix-docker)
   --platforms linux/amd64,linux/arm64   one image per platform under one OCI index (layered
                 functions, buildImage without runAsRoot); the archive is <name>.oci.tar, --load
-                loads this machine's platform
+                loads this machine's platform; --sbom/--provenance per platform
+                (<out>.<os>-<arch>.spdx.json, ...; an attestation manifest each in the index)
   --push-by-digest  with --platforms: push the index untagged, for a later 'manifest' merge
   --work-dir D  where temporary files go (default: the system temp dir)
   -v            verbose

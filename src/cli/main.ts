@@ -72,7 +72,7 @@ async function run(argv: string[]): Promise<number> {
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
   if (fn === 'exportImage') return exportFilesystem(spec as unknown as ExportImageSpec, options);
   const platforms = cliPlatforms(fn, options);
-  if (platforms) return runPlatformsCli(fn, spec, platforms, options, { registryAuth, checkWritableDir });
+  if (platforms) return runPlatformsCli(fn, spec, platforms, options, { registryAuth, checkWritableDir, attestFiles });
 
   const streams = fn === 'streamLayeredImage' || fn === 'streamNixShellImage';
   const toStdout = streams && !options.out && !options.load && options.push.length === 0;
@@ -111,14 +111,13 @@ function checkAttestFlags(fn: string, options: CliOptions): void {
   if (!options.sbom && options.provenance === 'false') return;
   const flag = options.sbom ? '--sbom' : '--provenance';
   if (fn === 'pullImage' || fn === 'mergeImages' || fn === 'exportImage') throw new UsageError(`${flag}: only for images built here from a Nix closure, not ${fn}`);
-  if (options.platforms) throw new UsageError(`${flag}: not with --platforms (attestations are attached to single-platform pushes)`);
 }
 
-/** SBOM/provenance files go beside the archive (`<out without extension>.spdx.json`), else in the working directory. */
+/** SBOM/provenance files go beside the archive (`<out without extension>.spdx.json`; `.oci.tar` is an extension), else in the working directory. */
 function attestFiles(options: CliOptions, out: string | undefined, name: string): AttestationSettings | undefined {
   if (!options.sbom && options.provenance === 'false') return undefined;
   const dir = out ? path.dirname(out) : process.cwd();
-  const base = out ? path.basename(out).replace(/\.tar(\.gz|\.zst)?$/, '') : name;
+  const base = out ? path.basename(out).replace(/(\.oci)?\.tar(\.gz|\.zst)?$/, '') : name;
   return { sbom: options.sbom, provenance: options.provenance, dir, base, env: process.env, sourceDir: process.cwd() };
 }
 

@@ -2,7 +2,9 @@
 // under one image index (src/functions/platforms.ts). The archive is an OCI image layout
 // (`<name>.oci.tar`, read by `skopeo copy oci-archive:...` and podman); `--load` loads
 // this machine's platform; `--push-by-digest` pushes without tags, for `manifest` to
-// merge the digests of several jobs.
+// merge the digests of several jobs. --sbom/--provenance: per platform, files
+// `<base>.<os>-<arch>[-variant].spdx.json`, ... beside the archive and statements in the
+// index (or referrers, --attestations referrers).
 
 import os from 'node:os';
 import { buildPlatforms, MULTI_PLATFORM_FUNCTIONS, type PlatformsSpec } from '../functions/platforms.ts';
@@ -12,6 +14,7 @@ import { parsePushRefs } from '../sinks/push.ts';
 import { UsageError, type FunctionName, type ImageSpec } from '../spec/index.ts';
 import { stderrLogger } from '../util/log.ts';
 import type { CliOptions } from './args.ts';
+import type { AttestationSettings } from '../sbom/index.ts';
 
 export function cliPlatforms(fn: FunctionName, options: CliOptions): TargetPlatform[] | undefined {
   if (options.platforms === undefined) {
@@ -19,7 +22,6 @@ export function cliPlatforms(fn: FunctionName, options: CliOptions): TargetPlatf
     return undefined;
   }
   if (!MULTI_PLATFORM_FUNCTIONS.includes(fn)) throw new UsageError(`--platforms: ${fn} builds for one platform; ${MULTI_PLATFORM_FUNCTIONS.join(', ')} take --platforms`);
-  if (options.sbom || options.provenance !== 'false') throw new UsageError('--platforms: --sbom and --provenance attach to single-platform images; leave them out with --platforms');
   try {
     return parsePlatforms(options.platforms);
   } catch (err) {
@@ -31,6 +33,7 @@ export function cliPlatforms(fn: FunctionName, options: CliOptions): TargetPlatf
 export interface PlatformsCliHelpers {
   registryAuth(options: CliOptions): Promise<{ username: string; password: string } | undefined>;
   checkWritableDir(out: string): Promise<void>;
+  attestFiles(options: CliOptions, out: string | undefined, name: string): AttestationSettings | undefined;
 }
 
 export async function runPlatformsCli(fn: FunctionName, spec: ImageSpec, platforms: TargetPlatform[], options: CliOptions, helpers: PlatformsCliHelpers): Promise<number> {
@@ -53,6 +56,8 @@ export async function runPlatformsCli(fn: FunctionName, spec: ImageSpec, platfor
     load: options.load,
     push: options.push.length ? { refs: options.push, byDigest: options.pushByDigest, tlsVerify: options.tlsVerify, auth, env: process.env } : undefined,
     cache,
+    attest: helpers.attestFiles(options, out, spec.name ?? 'image'),
+    attestMode: options.attestations,
     tmpDir: options.workDir ?? os.tmpdir(),
     log,
   });

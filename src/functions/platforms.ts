@@ -12,18 +12,32 @@
 //                 under no tag (`byDigest`) for a job of the matrix pattern
 //   load          the platform of the machine we run on only (Docker loads one)
 // The index pushed is the archive's index, byte for byte, so both have one digest.
+//
+// SBOM and provenance (`attest`): each platform image gets its own statements (subject:
+// its manifest digest; SBOM: its own closure) and files (`<base>.<os>-<arch>[-variant]
+// .spdx.json`, ...). In `index` mode (BuildKit's layout for multi-platform builds) the
+// index holds, after the platform manifests, one attestation manifest per platform; the
+// archive carries them too, as BuildKit's OCI exporter does, so that its index stays the
+// pushed one (skopeo and podman pick a platform and pass the unknown/unknown entries
+// by). In `referrers` mode each platform manifest gets its referrers when pushed and the
+// index holds the images only. A tag left to the index digest is not known when the
+// statements are made: they name the image by the tag from each platform's config.
 
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
 import { hostPlatform, platformName, type TargetPlatform } from '../image/platform.ts';
-import { stageOciArchive, type OciStaged } from '../image/ociArchive.ts';
+import { stageOciArchive, type Attachment, type OciStaged } from '../image/ociArchive.ts';
 import { storeDir } from '../nix/index.ts';
 import { formatReference, openRegistry, parseReference, pushImage, putManifest, type Env, type Reference } from '../registry/index.ts';
 import type { BlobReport } from '../registry/blobs.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import { layerMediaType } from '../registry/manifest.ts';
+import { attestationManifest, pushAttestationManifest, type Statement } from '../registry/attest.ts';
+import { pushReferrers } from '../registry/referrers.ts';
+import { Attestor, type AttestationSettings, type SbomReport } from '../sbom/index.ts';
+import type { AttestMode } from '../sinks/push.ts';
 import { isBuildImageSpec, type BuildImageSpec, type FunctionName, type LayeredImageSpec } from '../spec/index.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Logger } from '../util/log.ts';
@@ -53,6 +67,10 @@ export interface PlatformsRequest {
   /** `ownRef`: with no refs, the image's own name:tag (the tag from the index digest when none is given). */
   push?: { refs: string[]; ownRef?: boolean; byDigest?: boolean; tlsVerify?: boolean; auth?: { username: string; password: string }; env?: Env };
   cache?: LayerCache;
+  /** SBOM and provenance: per platform, files and statements (in the index, or referrers). */
+  attest?: AttestationSettings;
+  /** `index` (default): attestation manifests in the index (and archive); `referrers`: OCI 1.1 referrers of each platform manifest. */
+  attestMode?: AttestMode;
   tmpDir: string;
   log: Logger;
 }
@@ -64,6 +82,10 @@ export interface PlatformReport {
   configDigest: string;
   storeLayers: string[][];
   layers: { diffId: string; paths: string[]; size: number; digest: string; compressedSize: number; cached: boolean }[];
+  /** `index` mode: the platform's attestation manifest in the index. */
+  attestationDigest?: string;
+  /** The platform's SBOM and provenance files. */
+  sbom?: SbomReport;
 }
 
 export interface PlatformsReport {
@@ -86,6 +108,8 @@ export interface PlatformsPushed {
   tags: string[];
   /** Each platform's layers in its repository (uploaded, skipped, mounted), in platform order. */
   layers: BlobReport[][];
+  /** `referrers` mode: each platform's artifact manifests (one per statement), in platform order. */
+  referrers?: string[][];
   /** Distinct blobs of the repository by outcome, every platform's config included. */
   uploaded: number;
   skipped: number;
@@ -117,6 +141,11 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
       );
       plans.push({ platform, plan });
     }
+    const attestors = req.attest && (req.attest.sbom || req.attest.provenance !== 'false') ? plans.map(({ platform }) => platformAttestor(req.attest!, spec, platform, log)) : undefined;
+    // Nix is asked about each platform's paths while the layers are written.
+    attestors?.forEach((a, i) => a.prepare(plans[i]!.plan).catch(() => {}));
+    const statements: Statement[][] = [];
+    const inIndex = (req.attestMode ?? 'index') === 'index';
     const staging = await fsp.mkdtemp(path.join(workDir, 'blobs-'));
     const imageName = plans[0]!.plan.imageName;
     const staged = await log.group('Writing layers', () =>
@@ -127,6 +156,16 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
         mtime: plans[0]!.plan.mtime,
         stagingDir: staging,
         onLayer: (p, i, layer) => log.info(`${platformName(p)}: layer ${i + 1} from paths: ${JSON.stringify(layer.paths)}`),
+        ...(attestors
+          ? {
+              attach: async (images): Promise<Attachment[]> => {
+                for (const [i, im] of images.entries()) {
+                  statements[i] = await attestors[i]!.statements(plans[i]!.plan, { digest: im.manifest.digest, diffIds: im.layers.map((l) => l.diffId), platform: im.platform, config: im.config });
+                }
+                return inIndex ? images.map((im, i) => attestationManifest(im.manifest.digest, statements[i]!)) : [];
+              },
+            }
+          : {}),
       }),
     );
     // A tag given, else one from the index's digest (as single images take one from their config's).
@@ -146,9 +185,14 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
       loaded = (await deliver(plan, { load: true, compressor: 'none', log })).loaded;
     }
 
+    const sboms = attestors
+      ? await log.group('Writing the SBOM and provenance', () => Promise.all(attestors.map((a, i) => a.writeFiles(plans[i]!.plan, { layers: staged.images[i]!.layers }))))
+      : undefined;
+
     await keepLayers(staged, plans, req.cache, spec.compressor, log);
     if (req.push?.ownRef && refs.length === 0) refs.push(parseReference(`${imageName}:${imageTag}`));
-    const pushed = req.push && refs.length > 0 ? await pushStaged(staged, refs, req.push, spec.compressor, log) : [];
+    const referrers = attestors && !inIndex ? statements : undefined;
+    const pushed = req.push && refs.length > 0 ? await pushStaged(staged, refs, req.push, spec.compressor, log, referrers) : [];
     return {
       function: spec.fn,
       imageName,
@@ -161,6 +205,8 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
         configDigest: im.configDigest,
         storeLayers: plans[i]!.plan.storeLayers,
         layers: im.layers.map(({ diffId, paths, size, digest, compressedSize, cached }) => ({ diffId, paths, size, digest, compressedSize, cached })),
+        ...(staged.attached[i] ? { attestationDigest: staged.attached[i].manifest.digest } : {}),
+        ...(sboms ? { sbom: sboms[i]! } : {}),
       })),
       pushed,
       loaded,
@@ -169,6 +215,13 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
     for (const { plan } of plans) await plan.dispose().catch(() => {});
     await fsp.rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** One platform's Attestor: its own closure, its files named `<base>.<os>-<arch>[-variant].*`. */
+function platformAttestor(settings: AttestationSettings, spec: PlatformsSpec, platform: TargetPlatform, log: Logger): Attestor {
+  const { fn, ...attributes } = spec;
+  const suffix = [platform.os, platform.architecture, ...(platform.variant ? [platform.variant] : [])].join('-');
+  return new Attestor({ ...settings, base: `${settings.base}.${suffix}` }, fn, { ...attributes, architecture: platform.architecture }, log);
 }
 
 /** New layers go to the layer cache (per platform: their keys name their store paths). Best effort. */
@@ -192,7 +245,15 @@ async function keepLayers(staged: OciStaged, plans: { plan: ImagePlan }[], cache
 }
 
 /** Per repository: every platform's image by digest, then the index under the tags (none with `byDigest`). */
-async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNullable<PlatformsRequest['push']>, compressor: Compressor, log: Logger): Promise<PlatformsReport['pushed']> {
+async function pushStaged(
+  staged: OciStaged,
+  refs: Reference[],
+  settings: NonNullable<PlatformsRequest['push']>,
+  compressor: Compressor,
+  log: Logger,
+  /** `referrers` mode: each platform's statements, attached to its manifest once pushed. */
+  referrerStatements?: Statement[][],
+): Promise<PlatformsReport['pushed']> {
   const groups = new Map<string, { ref: Reference; given: string[]; tags: string[] }>();
   for (const ref of refs) {
     const key = `${ref.registry}/${ref.repository}`;
@@ -226,12 +287,20 @@ async function pushStaged(staged: OciStaged, refs: Reference[], settings: NonNul
         counts.skipped += result.skipped;
         counts.mounted += result.mounted;
       }
+      for (const a of staged.attached) await pushAttestationManifest(client, ref.repository, a);
+      if (staged.attached.length) log.info(`Pushed ${staged.attached.length} attestation manifest(s) to ${ref.registry}/${ref.repository}`);
+      const referrers: string[][] = [];
+      for (const [i, image] of referrerStatements ? staged.images.entries() : []) {
+        const r = await pushReferrers(client, ref.repository, { mediaType: image.manifest.mediaType, digest: image.manifest.digest, size: image.manifest.size }, referrerStatements![i]!);
+        referrers.push(r.digests);
+        if (r.fallbackTag) log.info(`${ref.registry} has no referrers API: ${platformName(image.platform)}'s listed under the tag ${r.fallbackTag}`);
+      }
       const put = settings.byDigest || tags.length === 0 ? [staged.index.digest] : [...new Set(tags)];
       for (const reference of put) await putManifest(client, ref.repository, reference, staged.index);
       done.set(ref.registry, [...(done.get(ref.registry) ?? []), ref.repository]);
       const reference = formatReference({ registry: ref.registry, repository: ref.repository, digest: staged.index.digest });
       log.info(`Pushed ${reference}${settings.byDigest ? ' (by digest)' : ` as ${put.join(', ')}`}`);
-      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put, layers, ...counts });
+      for (const g of given) out.push({ ref: g, reference, digest: staged.index.digest, tags: settings.byDigest ? [] : put, layers, ...(referrerStatements ? { referrers } : {}), ...counts });
     } finally {
       await client.close();
     }

@@ -5,7 +5,8 @@
 //   blobs/sha256/<hex>               layers (compressed as asked), configs, manifests
 //   index.json                       one entry: the image index, tagged by
 //                                    org.opencontainers.image.ref.name
-//   blobs/sha256/<index hex>         the image index, one manifest per platform
+//   blobs/sha256/<index hex>         the image index, one manifest per platform, then
+//                                    the manifests attached to them (attestations)
 //
 // A blob's member name is its digest, which is known only after its bytes: unlike the
 // docker-archive writer, each layer is therefore compressed into a staging directory
@@ -39,18 +40,35 @@ export interface OciArchiveOptions {
   /** Where blobs are staged; emptied by the caller. */
   stagingDir: string;
   onLayer?(platform: Platform, index: number, layer: ArchiveLayer): void;
+  /**
+   * Manifests about the images (BuildKit's attestation manifests), made once every image
+   * is staged: their blobs go in the archive and their entries in the index after the images'.
+   */
+  attach?(images: StagedImage[]): Promise<Attachment[]>;
+}
+
+/** A manifest the index holds beside the images, with the blobs it names (small, in memory). */
+export interface Attachment {
+  blobs: { digest: string; mediaType: string; bytes: Uint8Array }[];
+  manifest: BuiltManifest;
+  /** Its entry in the index. */
+  descriptor: Descriptor;
 }
 
 export interface StagedImage {
   platform: Platform;
   manifest: BuiltManifest;
   configDigest: string;
+  /** The config's bytes, as staged. */
+  config: Buffer;
   layers: (LayerRecord & { member: string; size: number; digest: string; compressedSize: number; cached: boolean })[];
 }
 
 export interface OciStaged {
   index: BuiltManifest;
   images: StagedImage[];
+  /** What `attach` gave, in index order. */
+  attached: Attachment[];
   /** Writes the archive's bytes from the staged blobs. */
   chunks(): AsyncGenerator<Uint8Array>;
   /** A staged blob's bytes (layers are pushed from here). */
@@ -97,12 +115,17 @@ export async function stageOciArchive(opts: OciArchiveOptions): Promise<OciStage
     const layerDescriptors: Descriptor[] = records.map((r) => ({ mediaType, digest: r.digest, size: r.compressedSize }));
     const manifest = buildImageManifest('oci', { digest: configDigest, size: config.length }, layerDescriptors);
     small(Buffer.from(manifest.bytes));
-    images.push({ platform: image.platform, manifest, configDigest, layers: records });
+    images.push({ platform: image.platform, manifest, configDigest, config, layers: records });
   }
-  const index = buildIndex(
-    'oci',
-    images.map((im) => ({ mediaType: im.manifest.mediaType, digest: im.manifest.digest, size: im.manifest.size, platform: im.platform })),
-  );
+  const attached = (await opts.attach?.(images)) ?? [];
+  for (const a of attached) {
+    for (const b of a.blobs) small(Buffer.from(b.bytes));
+    small(Buffer.from(a.manifest.bytes));
+  }
+  const index = buildIndex('oci', [
+    ...images.map((im) => ({ mediaType: im.manifest.mediaType, digest: im.manifest.digest, size: im.manifest.size, platform: im.platform })),
+    ...attached.map((a) => a.descriptor),
+  ]);
   small(Buffer.from(index.bytes));
   const top = jsonBytes({
     schemaVersion: 2,
@@ -113,7 +136,7 @@ export async function stageOciArchive(opts: OciArchiveOptions): Promise<OciStage
     if (!blob) throw new Error(`${digest} is not a staged blob`);
     return blob.bytes ? (async function* () { yield blob.bytes!; })() : fs.createReadStream(blob.file!, { highWaterMark: 1 << 20 });
   };
-  return { index, images, chunks: () => writeArchive([...blobs.values()], top, opts.mtime), openBlob, blobFile: (d) => blobs.get(d)?.file };
+  return { index, images, attached, chunks: () => writeArchive([...blobs.values()], top, opts.mtime), openBlob, blobFile: (d) => blobs.get(d)?.file };
 }
 
 /** Compresses one layer into `file`, hashing its plain bytes (diff_id) and the blob (digest). */

@@ -10,6 +10,7 @@ import type { RegistryClient } from './client.ts';
 import { getManifest, putManifest, type FetchedManifest } from './manifests.ts';
 import { buildIndex, MediaType, parseManifest, platformString, type Descriptor, type ManifestFormat, type Platform } from './manifest.ts';
 import { formatReference, manifestReference, type Reference } from './reference.ts';
+import { isAttestationEntry } from './attest.ts';
 
 export interface IndexOptions {
   /** `auto` (default): a Docker manifest list when every image is schema 2, else an OCI index. */
@@ -56,13 +57,16 @@ export async function pushIndex(client: RegistryClient, target: Reference, image
 
   const seen = new Map<string, string>();
   for (const e of entries) {
-    if (!e.platform) continue;
+    if (!e.platform || isAttestationEntry(e)) continue;
     const key = platformString(e.platform);
     const other = seen.get(key);
     if (other && other !== e.digest) throw new Error(`two images for platform ${key}: ${other} and ${e.digest}`);
     seen.set(key, e.digest);
   }
-  const unique = entries.filter((e, i) => entries.findIndex((o) => o.digest === e.digest) === i);
+  // Attestation manifests (BuildKit's, one per image) after the images, as BuildKit and
+  // buildPlatforms order them: merged per-platform pushes give the one-step index.
+  const deduped = entries.filter((e, i) => entries.findIndex((o) => o.digest === e.digest) === i);
+  const unique = [...deduped.filter((e) => !isAttestationEntry(e)), ...deduped.filter(isAttestationEntry)];
 
   const format =
     opts.format && opts.format !== 'auto'
