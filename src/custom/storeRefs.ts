@@ -78,3 +78,13 @@ export async function storeRefsInText(texts: Iterable<string>, storeDir: string)
   for (const text of texts) scan(text, hashes, found);
   return [...found].sort();
 }
+
+/** Store paths (sorted) that a tree in memory mentions: in its names and link targets (`texts`) or the content of `files`. */
+export async function storeRefsInTree(texts: Iterable<string>, files: Iterable<string>, storeDir: string): Promise<string[]> {
+  const hashes = await storeHashes(storeDir);
+  const found = new Set<string>();
+  for (const text of texts) scan(text, hashes, found);
+  const buf = Buffer.alloc(CHUNK + 31);
+  for (const file of files) scanFile(file, buf, hashes, found);
+  return [...found].sort();
+}

@@ -10,7 +10,8 @@
  *    the script in a VM over the base layers (buildImage/runAsRoot.ts), whose upper
  *    directory becomes the layer (buildImage/vmLayer.ts); then extraCommands in it,
  *    after includeNixDB's mkDbExtraCommand (a Nix db of the closure of copyToRoot, and
- *    gcroots/docker links to its items).
+ *    gcroots/docker links to its items). When there is only the copy, the directory is
+ *    planned in memory and the tar reads the store's files (buildImage/copyPlan.ts).
  * 2. The layer tar, then the closure appended to it (buildImage/layerTar.ts). The closure
  *    is that of the layer derivation's output (`writeClosure [ layer ]`): the store paths
  *    the layer's files mention (Nix's reference scan; copyToRoot's own store paths only
@@ -41,14 +42,15 @@ import { closureGraph, invalidPaths, NixPathError, parseInstallable, realiseDeta
 import { run } from '../nix/exec.ts';
 import { followIntoStore } from '../nix/realise.ts';
 import { requireTool, runScript } from '../custom/run.ts';
-import { findStoreRefs } from '../custom/storeRefs.ts';
+import { findStoreRefs, storeRefsInTree } from '../custom/storeRefs.ts';
 import { SOURCE_DATE_EPOCH } from '../custom/index.ts';
 import type { BuildContext, ImagePlan } from './layeredImage.ts';
 import { installableFor } from '../image/platform.ts';
 import { requireSystem } from '../nix/systemCheck.ts';
 import { copyToRoot } from './buildImage/copyToRoot.ts';
+import { copyTreeContents, copyTreeMembers, planCopy } from './buildImage/copyPlan.ts';
 import { buildImageConfig, buildImageConfigBytes, createdValue } from './buildImage/imageJson.ts';
-import { concatTars, lsTarName, planClosureAppend, planLayerTree, sandboxOwner, type EntryInfo } from './buildImage/layerTar.ts';
+import { concatTars, lsTarName, planClosureAppend, planLayerTree, sandboxOwner, type EntryInfo, type LayerTree } from './buildImage/layerTar.ts';
 import { requireVm, runAsRoot } from './buildImage/runAsRoot.ts';
 import { extractVmLayer, VmLayerError } from './buildImage/vmLayer.ts';
 import { removeOnSignal } from '../util/cleanup.ts';
@@ -68,6 +70,8 @@ export interface BuildImagePlan extends ImagePlan {
 export interface BuildImageOptions {
   /** Where to keep the new layer's tar (passthru.layer). */
   layerFile?: string | null;
+  /** Copy copyToRoot into a directory even when nothing changes it after (tests compare the two ways). */
+  copyOnDisk?: boolean;
 }
 
 export function isBuildImagePlan(plan: ImagePlan): plan is BuildImagePlan {
@@ -124,13 +128,16 @@ export async function planBuildImage(spec: BuildImageSpec, ctx: BuildContext, op
     if (opts.layerFile) await fsp.rm(partialName(opts.layerFile), { force: true });
   };
   try {
-    const layer = await log.group('Building the layer', () => buildLayerDir(spec, ctx, { tmp, items, attribute, base }));
+    const layer = await log.group('Building the layer', async () => {
+      if (onlyCopied(spec, items) && !opts.copyOnDisk) return plannedLayer(spec, ctx, items, attribute);
+      return diskLayer(await buildLayerDir(spec, ctx, { tmp, items, attribute, base }), ctx);
+    });
     const closure = await log.group('Finding the closure', async () => {
-      const refs = [...new Set([...(await findStoreRefs(layer.root, ctx.storeDir)), ...configRefs])];
+      const refs = [...new Set([...(await layer.storeRefs()), ...configRefs])];
       const invalid = new Set(await invalidPaths(refs));
       return (await closureGraph(refs.filter((r) => !invalid.has(r)))).map((n) => n.path);
     });
-    const tree = planLayerTree(layer.root, SOURCE_DATE_EPOCH, layer.info);
+    const tree = layer.tree;
     const present = new Set(tree.names);
     if (closure.length > 0) for (const name of await baseFiles(base)) present.add(name);
     const append = planClosureAppend(closure, present, SOURCE_DATE_EPOCH);
@@ -182,6 +189,48 @@ export async function planBuildImage(spec: BuildImageSpec, ctx: BuildContext, op
     await dispose();
     throw err;
   }
+}
+
+/** The new layer's members before the closure, and the store paths they mention. */
+interface LayerContent {
+  tree: LayerTree;
+  longLinkOwner: string;
+  storeRefs(): Promise<string[]>;
+}
+
+/**
+ * Whether the layer is copyToRoot's copy and nothing else: none of buildLayerDir's later
+ * steps (runAsRoot, the Nix database, extraCommands) writes into it. Then it is planned
+ * in memory and its files are read from the store (buildImage/copyPlan.ts); -K, which
+ * resolves links in the layer as it is made, is still copied on disk.
+ */
+function onlyCopied(spec: BuildImageSpec, items: Realised): boolean {
+  return (
+    spec.runAsRoot === null &&
+    spec.extraCommands.trim() === '' &&
+    !(spec.includeNixDB && items.storePaths.length > 0) &&
+    !spec.keepContentsDirlinks
+  );
+}
+
+function plannedLayer(spec: BuildImageSpec, ctx: BuildContext, items: Realised, attribute: string): LayerContent {
+  const copy = planCopy(items.paths, attribute);
+  return {
+    tree: copyTreeMembers(copy, SOURCE_DATE_EPOCH, sandboxOwner(spec.uid, spec.gid)),
+    longLinkOwner: 'root',
+    storeRefs: () => {
+      const { texts, files } = copyTreeContents(copy);
+      return storeRefsInTree(texts, files, ctx.storeDir);
+    },
+  };
+}
+
+function diskLayer(layer: LayerDir, ctx: BuildContext): LayerContent {
+  return {
+    tree: planLayerTree(layer.root, SOURCE_DATE_EPOCH, layer.info),
+    longLinkOwner: layer.longLinkOwner,
+    storeRefs: () => findStoreRefs(layer.root, ctx.storeDir),
+  };
 }
 
 interface LayerDir {
