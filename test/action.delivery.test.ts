@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { nixFixtures, useOfflineNix, type NixFixtures } from './helpers/nixFixtures.ts';
 import { docker, dockerRun, removeImage } from './helpers/docker.ts';
-import { nixDockerOk, REPO } from './helpers/cli.ts';
+import { CLI, nixDockerOk, REPO } from './helpers/cli.ts';
 import { startFaultProxy, startRegistry, skopeoInspect, skopeoRaw, TEST_USER, type FaultProxy, type TestRegistry } from './helpers/registry.ts';
 import { htmlProblems } from './helpers/html.ts';
 import { startArtifactServer, type ArtifactServer } from './helpers/artifactServer.ts';
@@ -363,7 +363,7 @@ test('image: a streamLayeredImage script realised from a Nix file is run and its
 test('pullImage: pulled by digest, checked against sha256, loaded', async () => {
   const ref = `${plain.host}/act/pullme`;
   await nixDockerOk(['buildLayeredImage', '--name', 'pullme', '--tag', '1', '--contents', fx.hello, '--config', '{"Cmd":["/bin/hello"]}', '--out', path.join(tmp, 'pullme.tar.gz'), '--push', `${ref}:1`, '--tls-verify', 'false']);
-  const { stdout } = await run(process.execPath, [path.join(REPO, 'src/cli/index.ts'), 'prefetch', '--image-name', ref, '--image-tag', '1', '--final-image-name', 'pulled', '--final-image-tag', 'p', '--tls-verify', 'false', '--json']);
+  const { stdout } = await run(process.execPath, [CLI, 'prefetch', '--image-name', ref, '--image-tag', '1', '--final-image-name', 'pulled', '--final-image-tag', 'p', '--tls-verify', 'false', '--json']);
   const attrs = JSON.parse(stdout);
   const r = await job().main({ function: 'pullImage', imageName: ref, imageDigest: attrs.imageDigest, sha256: attrs.sha256, finalImageName: 'pulled', finalImageTag: 'p', tlsVerify: 'false', load: 'true' });
   ok(r);

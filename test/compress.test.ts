@@ -140,7 +140,10 @@ test("zstd from anyone: frames with and without content size or checksum, skippa
   const { constants } = zlib;
   const parts: Buffer[] = [];
   const plain: Buffer[] = [];
+  // The first frames again, small enough to feed a byte at a time (every cut inside every header).
+  let head = { packed: Buffer.alloc(0), want: Buffer.alloc(0) };
   for (let i = 0; i < 40; i++) {
+    if (i === 8) head = { packed: Buffer.concat(parts), want: Buffer.concat(plain) };
     const b = i % 3 === 0 ? Buffer.alloc(500 + i * 977, i) : randomBytes(500 + i * 977);
     plain.push(b);
     parts.push(zlib.zstdCompressSync(b, { params: { [constants.ZSTD_c_contentSizeFlag]: i % 2, [constants.ZSTD_c_checksumFlag]: i % 4 === 0 ? 1 : 0 } }));
@@ -152,7 +155,8 @@ test("zstd from anyone: frames with and without content size or checksum, skippa
   // Node 24's streaming decoder alone fails here once a chunk runs past a frame end: the
   // reason decompressStream cuts its input at frame ends.
   await assert.rejects(pipeline(Readable.from(pieces(packed, 4096)), zlib.createZstdDecompress(), async (decoded: AsyncIterable<Buffer>) => collect(decoded)));
-  for (const size of [1, 3, 7, 4096, 1 << 20]) assert.ok((await collect(decompressStream(pieces(packed, size), 'zstd'))).equals(want), `chunks of ${size}`);
+  for (const size of [1, 3]) assert.ok((await collect(decompressStream(pieces(head.packed, size), 'zstd'))).equals(head.want), `chunks of ${size}`);
+  for (const size of [7, 4096, 1 << 20]) assert.ok((await collect(decompressStream(pieces(packed, size), 'zstd'))).equals(want), `chunks of ${size}`);
   await assert.rejects(collect(decompressStream(pieces(packed.subarray(0, packed.length - 3), 4096), 'zstd')), /zstd: truncated stream/);
   await assert.rejects(collect(decompressStream(pieces(Buffer.concat([packed, Buffer.from('junk')]), 4096), 'zstd')), /zstd: bad frame magic/);
 });
