@@ -11,6 +11,7 @@ import { dockerTag } from '../sinks/dockerLoad.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { isNixShellImageSpec } from '../spec/index.ts';
 import type { PlatformsSpec } from '../functions/platforms.ts';
+import { attestationSettings } from '../sbom/index.ts';
 import { pullImage } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeReport } from '../functions/mergeImages.ts';
 import { exportImage, exportImageName, type ExportImageResult } from '../functions/exportImage.ts';
@@ -69,7 +70,7 @@ export async function produce(inputs: ActionInputs, ctx: { env: NodeJS.ProcessEn
     // src/functions/deliver.ts writes `.<name>.<pid>.partial` beside the archive and renames it when complete.
     const partial = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
     log.countBytes(/^Writing /, () => () => sizeOf(partial) ?? sizeOf(out));
-    const attest = inputs.sbom || inputs.provenance !== 'false' ? { sbom: inputs.sbom, provenance: inputs.provenance, dir: path.dirname(out), base: path.basename(out).replace(/\.tar(\.gz|\.zst)?$/, ''), env, sourceDir: env.GITHUB_WORKSPACE || process.cwd() } : undefined;
+    const attest = attestationSettings(inputs, { out, name, env, sourceDir: env.GITHUB_WORKSPACE || process.cwd() });
     const r = await build({ spec, out, load: inputs.load, push: pushRequest(inputs, access), cache, kvm: ctx.kvm, tmpDir: tmpRoot, log, attest });
     return fromBuild(r);
   }

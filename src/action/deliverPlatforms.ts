@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { LayerCache } from '../cache/index.ts';
 import { buildPlatforms, type PlatformsReport, type PlatformsSpec } from '../functions/platforms.ts';
+import { attestationSettings } from '../sbom/index.ts';
 import { platformString } from '../registry/manifest.ts';
 import { formatReference, getManifest, openRegistry, pushIndex, type Reference } from '../registry/index.ts';
 import { parsePushRefs, type PushedImage } from '../sinks/push.ts';
@@ -39,9 +40,7 @@ export async function producePlatforms(inputs: ActionInputs, spec: PlatformsSpec
     push: inputs.push ? { refs: inputs.tags, ownRef: true, byDigest: platforms.byDigest, tlsVerify: inputs.tlsVerify, ...(access.auth ? { auth: access.auth } : {}), env: access.env } : undefined,
     cache: ctx.cache,
     // Per platform: `<archive base>.<os>-<arch>[-variant].spdx.json`, ... beside the archive.
-    ...(inputs.sbom || inputs.provenance !== 'false'
-      ? { attest: { sbom: inputs.sbom, provenance: inputs.provenance, dir: path.dirname(out), base: path.basename(out).replace(/(\.oci)?\.tar$/, ''), env: ctx.env, sourceDir: ctx.env.GITHUB_WORKSPACE || process.cwd() } }
-      : {}),
+    attest: attestationSettings(inputs, { out, name: spec.name, env: ctx.env, sourceDir: ctx.env.GITHUB_WORKSPACE || process.cwd() }),
     attestMode: inputs.attestations,
     tmpDir: ctx.tmpRoot,
     log: ctx.log,

@@ -12,9 +12,9 @@ import { build } from '../functions/build.ts';
 import { nixShellArchiveName } from '../functions/nixShellImage.ts';
 import { parsePushRefs } from '../sinks/push.ts';
 import { cliPlatforms, runPlatformsCli } from './platforms.ts';
-import type { AttestationSettings } from '../sbom/index.ts';
-import { defaultLocalCacheDir, localDirCache, parseSize } from '../cache/index.ts';
-import { stderrLogger } from '../util/log.ts';
+import { attestationSettings, type AttestationSettings } from '../sbom/index.ts';
+import { defaultLocalCacheDir, localDirCache, parseSize, type LayerCache } from '../cache/index.ts';
+import { stderrLogger, type Logger } from '../util/log.ts';
 import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 import { pullImage, type PullImageSpec } from '../functions/pullImage.ts';
 import { MERGED_NAME, mergedCompressor, mergeImages, type MergeImagesSpec } from '../functions/mergeImages.ts';
@@ -24,8 +24,8 @@ import { dockerLoad } from '../sinks/dockerLoad.ts';
 import { pushArchive, pushManifestIndex } from './registryCommands.ts';
 import type { Compressor } from '../spec/attributes.ts';
 import fs from 'node:fs';
+import { TOOL_VERSION } from '../version.ts';
 
-export const VERSION = '0.1.0';
 
 /** Errors that are the user's to fix: one line, exit code 2. */
 function isUsageError(err: unknown): err is Error {
@@ -53,7 +53,7 @@ async function run(argv: string[]): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   if (first === '--version') {
-    process.stdout.write(`nix-docker ${VERSION}\n`);
+    process.stdout.write(`nix-docker ${TOOL_VERSION}\n`);
     return 0;
   }
   if (first === 'prefetch') return runPrefetchCli(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
@@ -72,7 +72,7 @@ async function run(argv: string[]): Promise<number> {
   if (fn === 'mergeImages') return merge(spec as unknown as MergeImagesSpec, options);
   if (fn === 'exportImage') return exportFilesystem(spec as unknown as ExportImageSpec, options);
   const platforms = cliPlatforms(fn, options);
-  if (platforms) return runPlatformsCli(fn, spec, platforms, options, { registryAuth, checkWritableDir, attestFiles });
+  if (platforms) return runPlatformsCli(fn, spec, platforms, options, { registryAuth, checkWritableDir, attestFiles, openCache });
 
   const streams = fn === 'streamLayeredImage' || fn === 'streamNixShellImage';
   const toStdout = streams && !options.out && !options.load && options.push.length === 0;
@@ -88,7 +88,7 @@ async function run(argv: string[]): Promise<number> {
   parsePushRefs(pushRefs, '--push');
   const log = stderrLogger(options.verbose);
   const auth = await registryAuth(options);
-  const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: cacheBudget(options.cacheBudget) } : {}) }) : undefined;
+  const cache = openCache(options, log);
   const report = await build({
     spec,
     out,
@@ -113,12 +113,9 @@ function checkAttestFlags(fn: string, options: CliOptions): void {
   if (fn === 'pullImage' || fn === 'mergeImages' || fn === 'exportImage') throw new UsageError(`${flag}: only for images built here from a Nix closure, not ${fn}`);
 }
 
-/** SBOM/provenance files go beside the archive (`<out without extension>.spdx.json`; `.oci.tar` is an extension), else in the working directory. */
+/** SBOM/provenance files beside the archive, else in the working directory (attestationSettings). */
 function attestFiles(options: CliOptions, out: string | undefined, name: string): AttestationSettings | undefined {
-  if (!options.sbom && options.provenance === 'false') return undefined;
-  const dir = out ? path.dirname(out) : process.cwd();
-  const base = out ? path.basename(out).replace(/(\.oci)?\.tar(\.gz|\.zst)?$/, '') : name;
-  return { sbom: options.sbom, provenance: options.provenance, dir, base, env: process.env, sourceDir: process.cwd() };
+  return attestationSettings(options, { out, name, env: process.env, sourceDir: process.cwd() });
 }
 
 /** Registry credentials: --registry-username with the password on stdin or in NIX_DOCKER_REGISTRY_PASSWORD; else the Docker config. */
@@ -202,7 +199,7 @@ async function registryCommand(cmd: 'push' | 'manifest', argv: string[]): Promis
     const [archive, ...refs] = positional;
     if (!archive) throw new UsageError('usage: nix-docker push ARCHIVE REF... [--compressor gz|zstd|none] [--format oci] [--tls-verify false] [--cache-dir DIR | --no-cache]');
     // The layer cache keeps the layers compressed here: a later push of the same layers compresses nothing.
-    const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: cacheBudget(options.cacheBudget) } : {}) }) : undefined;
+    const cache = openCache(options, log);
     report = await pushArchive(archive, refs, { ...settings, compressor, cache });
     await cache?.flush();
   } else {
@@ -234,10 +231,14 @@ async function checkWritableDir(out: string): Promise<void> {
 export type { CliOptions };
 export { FUNCTIONS };
 
-function cacheBudget(text: string): number {
+/** The local layer cache the flags ask for (--no-cache, --cache-dir, --cache-budget), or none. */
+function openCache(options: CliOptions, log: Logger): LayerCache | undefined {
+  if (!options.cache) return undefined;
+  let budget: number | undefined;
   try {
-    return parseSize(text);
+    if (options.cacheBudget) budget = parseSize(options.cacheBudget);
   } catch (err) {
     throw new UsageError(`--cache-budget: ${(err as Error).message}`);
   }
+  return localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(budget ? { budget } : {}) });
 }

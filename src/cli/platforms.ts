@@ -9,10 +9,10 @@
 import os from 'node:os';
 import { buildPlatforms, MULTI_PLATFORM_FUNCTIONS, type PlatformsSpec } from '../functions/platforms.ts';
 import { parsePlatforms, PlatformError, type TargetPlatform } from '../image/platform.ts';
-import { localDirCache, defaultLocalCacheDir, parseSize } from '../cache/index.ts';
+import type { LayerCache } from '../cache/index.ts';
 import { parsePushRefs } from '../sinks/push.ts';
 import { UsageError, type FunctionName, type ImageSpec } from '../spec/index.ts';
-import { stderrLogger } from '../util/log.ts';
+import { stderrLogger, type Logger } from '../util/log.ts';
 import type { CliOptions } from './args.ts';
 import type { AttestationSettings } from '../sbom/index.ts';
 
@@ -34,6 +34,7 @@ export interface PlatformsCliHelpers {
   registryAuth(options: CliOptions): Promise<{ username: string; password: string } | undefined>;
   checkWritableDir(out: string): Promise<void>;
   attestFiles(options: CliOptions, out: string | undefined, name: string): AttestationSettings | undefined;
+  openCache(options: CliOptions, log: Logger): LayerCache | undefined;
 }
 
 export async function runPlatformsCli(fn: FunctionName, spec: ImageSpec, platforms: TargetPlatform[], options: CliOptions, helpers: PlatformsCliHelpers): Promise<number> {
@@ -47,7 +48,7 @@ export async function runPlatformsCli(fn: FunctionName, spec: ImageSpec, platfor
   parsePushRefs(options.push, '--push');
   const log = stderrLogger(options.verbose);
   const auth = await helpers.registryAuth(options);
-  const cache = options.cache ? localDirCache(options.cacheDir ?? defaultLocalCacheDir(process.env, os.homedir()), { log, ...(options.cacheBudget ? { budget: parseSize(options.cacheBudget) } : {}) }) : undefined;
+  const cache = helpers.openCache(options, log);
   const report = await buildPlatforms({
     spec: spec as PlatformsSpec,
     platforms,

@@ -192,6 +192,9 @@ export async function* compressStream(
   }
 }
 
+/** The endings extensionFor gives, and `.oci.tar` (an OCI image layout archive of several platforms). */
+export const ARCHIVE_ENDING = /(\.oci)?\.tar(\.gz|\.zst)?$/;
+
 export function extensionFor(kind: Compressor): string {
   return kind === 'gz' ? '.tar.gz' : kind === 'zstd' ? '.tar.zst' : '.tar';
 }

@@ -67,7 +67,7 @@ import { cleanLayer, existingPaths, planChroot, prepareLayer } from './fakechroo
 import { fakerootView, readFakerootState, type FakedStat } from './fakerootView.ts';
 import { capture, requireTool, runScript } from './run.ts';
 import { joinTar } from './joinTar.ts';
-import { findStoreRefs, storeRefsInText } from './storeRefs.ts';
+import { findStoreRefs, storeRefsInTree } from './storeRefs.ts';
 import { joinedText, LNDIR_DIR_MODE, materialiseJoin, planJoin } from './symlinkJoin.ts';
 
 export { CustomisationError, ScriptError } from './errors.ts';
@@ -149,7 +149,7 @@ export async function buildCustomisationLayer(opts: CustomisationOptions): Promi
   if (opts.nixDb === undefined && extraCommands.trim() === '' && fakeRootCommands.trim() === '' && !chroot) {
     // Nothing changes the join: the layer is written from the tree in memory, never laid out on disk.
     const tar = joinTar(joined, epoch);
-    const storeRefs = await storeRefsInText(joinedText(joined), storeDir);
+    const storeRefs = await storeRefsInTree(joinedText(joined), [], storeDir);
     log.debug(`customisation layer: ${tar.size} bytes, ${storeRefs.length} store reference(s)`);
     const none = async () => {};
     return { tar, storeRefs, dispose: none, [Symbol.asyncDispose]: none };

@@ -71,14 +71,6 @@ export async function findStoreRefs(root: string, storeDir: string): Promise<str
   return [...found].sort();
 }
 
-/** Store paths (sorted) that any of `texts` mentions (names and symlink targets of a tree in memory). */
-export async function storeRefsInText(texts: Iterable<string>, storeDir: string): Promise<string[]> {
-  const hashes = await storeHashes(storeDir);
-  const found = new Set<string>();
-  for (const text of texts) scan(text, hashes, found);
-  return [...found].sort();
-}
-
 /** Store paths (sorted) that a tree in memory mentions: in its names and link targets (`texts`) or the content of `files`. */
 export async function storeRefsInTree(texts: Iterable<string>, files: Iterable<string>, storeDir: string): Promise<string[]> {
   const hashes = await storeHashes(storeDir);

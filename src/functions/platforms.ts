@@ -27,6 +27,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LayerCache } from '../cache/index.ts';
+import { makeTempDir, removeTempDir } from '../util/cleanup.ts';
 import { hostPlatform, platformName, type TargetPlatform } from '../image/platform.ts';
 import { stageOciArchive, type Attachment, type OciStaged } from '../image/ociArchive.ts';
 import { storeDir } from '../nix/index.ts';
@@ -129,7 +130,8 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
       throw new SpecError('push', (err as Error).message);
     }
   });
-  const workDir = await fsp.mkdtemp(path.join(req.tmpDir, 'nix-docker-'));
+  // As build.ts's: removed on a signal too (src/util/cleanup.ts).
+  const workDir = await makeTempDir(req.tmpDir, 'nix-docker-');
   const plans: { platform: TargetPlatform; plan: ImagePlan }[] = [];
   try {
     const base: Omit<BuildContext, 'platform'> = { workDir, log, now: new Date(), storeDir: await storeDir(), cache: req.cache, compressor: spec.compressor, kvm: undefined };
@@ -213,7 +215,7 @@ export async function buildPlatforms(req: PlatformsRequest): Promise<PlatformsRe
     };
   } finally {
     for (const { plan } of plans) await plan.dispose().catch(() => {});
-    await fsp.rm(workDir, { recursive: true, force: true });
+    await removeTempDir(workDir);
   }
 }
 

@@ -5,9 +5,7 @@
 import type { PathInfo } from '../nix/pathInfo.ts';
 import type { PackageMeta } from '../nix/meta.ts';
 
-export const TOOL_NAME = 'nix-docker-action';
-export const TOOL_VERSION = '0.1.0';
-export const TOOL_URI = 'https://github.com/nix-docker-action/nix-docker-action';
+export { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.ts';
 
 export interface StorePackage {
   path: string;

@@ -15,6 +15,7 @@ import { flakeLockInputs, provenanceStatement, SLSA_PREDICATE_TYPE, type Provena
 import type { Statement } from '../registry/attest.ts';
 import type { AttestedImage } from '../sinks/push.ts';
 import { jsonBytes, type LayerRecord } from '../image/config.ts';
+import { ARCHIVE_ENDING } from '../compress/index.ts';
 import { imagePackages, type ImageContents } from './contents.ts';
 import { cycloneDxDocument } from './cyclonedx.ts';
 import { SPDX_PREDICATE_TYPE, spdxDocument } from './spdx.ts';
@@ -31,6 +32,21 @@ export interface AttestationSettings {
   env: NodeJS.ProcessEnv;
   /** Where flake.lock is looked for (the workspace). */
   sourceDir: string;
+}
+
+/**
+ * The settings for what was asked (undefined when neither): the files go beside the
+ * archive, named after it without its ending (`app.tar.gz` → `app.spdx.json`; `.oci.tar`
+ * counts as one), else in the working directory under `name`.
+ */
+export function attestationSettings(
+  asked: { sbom: boolean; provenance: ProvenanceMode },
+  place: { out?: string; name: string; env: NodeJS.ProcessEnv; sourceDir: string },
+): AttestationSettings | undefined {
+  if (!asked.sbom && asked.provenance === 'false') return undefined;
+  const dir = place.out ? path.dirname(place.out) : process.cwd();
+  const base = place.out ? path.basename(place.out).replace(ARCHIVE_ENDING, '') : place.name;
+  return { sbom: asked.sbom, provenance: asked.provenance, dir, base, env: place.env, sourceDir: place.sourceDir };
 }
 
 /** What the build made, as far as the documents need it. */

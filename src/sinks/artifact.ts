@@ -8,6 +8,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactNotFoundError, DefaultArtifactClient } from '@actions/artifact';
+import { ARCHIVE_ENDING } from '../compress/index.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface ArtifactUpload {
@@ -31,8 +32,6 @@ export interface ArtifactOptions {
   log: Logger;
 }
 
-// `.oci.tar`: the OCI image layout archive of a multi-platform image.
-const ARCHIVE_ENDING = /(\.oci)?\.tar(\.gz|\.zst)?$/;
 
 /** The artifact name for `archive`: `name` with the archive's ending added when it has none. */
 export function artifactName(archive: string, name?: string): string {
